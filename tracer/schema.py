@@ -1,0 +1,153 @@
+"""The audit database schema, declared in one place.
+
+Migrations are append-only: never edit one that has shipped, add a new
+function at the end. They are applied every time a database is opened
+(``tracer.store.open_db``), each in its own transaction.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("tracer")
+
+
+@migrations()
+def m001_fetches(db: Database) -> None:
+    # Every exchange tracer made or replayed: the raw body stays in a WARC
+    # record (warc_path + warc_offset), the row says where and what its digest was.
+    db["fetches"].create(
+        {
+            "id": int,
+            "requested_url": str,
+            "final_url": str,
+            "status": int,
+            "error": str,
+            "content_type": str,
+            "bytes": int,
+            "headers": str,  # JSON object
+            "redirects": str,  # JSON list of {url, status, location}
+            "fetched_at": str,
+            "sha256": str,
+            "warc_path": str,
+            "warc_offset": int,
+            "origin": str,  # live | archive | cache
+        },
+        pk="id",
+    )
+    db["fetches"].create_index(["requested_url"])
+    db["fetches"].create_index(["final_url"])
+
+
+@migrations()
+def m002_documents(db: Database) -> None:
+    # One row per distinct (url, body digest): re-reading the same page is not a new document.
+    db["documents"].create(
+        {
+            "id": str,  # sha256 of url + body digest
+            "url": str,
+            "canonical": str,
+            "title": str,
+            "publisher": str,
+            "author": str,
+            "published": str,
+            "modified": str,
+            "lang": str,
+            "text": str,
+            "sha256": str,
+            "meta": str,  # JSON object
+            "fetch_id": int,
+        },
+        pk="id",
+        foreign_keys=[("fetch_id", "fetches", "id")],
+    )
+    db["documents"].create_index(["url"])
+    db["documents"].create_index(["sha256"])
+    db["links"].create(
+        {"document_id": str, "idx": int, "href": str, "text": str, "start": int, "end": int},
+        pk=("document_id", "idx"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["links"].create_index(["href"])
+    db["attributions"].create(
+        {
+            "document_id": str,
+            "idx": int,
+            "source_name": str,
+            "kind": str,
+            "source_spans": str,  # JSON [[start, end], ...]
+            "cue_spans": str,
+            "content_spans": str,
+            "cue": str,
+            "link": str,
+            "parent": int,
+        },
+        pk=("document_id", "idx"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["attributions"].create_index(["source_name"])
+
+
+@migrations()
+def m003_traces(db: Database) -> None:
+    db["traces"].create(
+        {
+            "id": int,
+            "claim": str,
+            "start_url": str,
+            "started_at": str,
+            "finished_at": str,
+            "origin_name": str,
+            "origin_url": str,
+            "origin_kind": str,
+            "reason": str,
+            "flags": str,  # JSON list
+            "options": str,  # JSON: how the trace was run (archives, offline, max hops)
+        },
+        pk="id",
+    )
+    # A hop is one page (or one named source not online) on the way to the origin,
+    # with the exact sentence and cue that led to the next hop and why.
+    db["hops"].create(
+        {
+            "id": int,
+            "trace_id": int,
+            "branch": int,  # 0 = main chain
+            "depth": int,
+            "parent_hop_id": int,
+            "url": str,
+            "requested_url": str,
+            "status": int,
+            "source": str,
+            "kind": str,
+            "title": str,
+            "published": str,
+            "evidence": str,
+            "evidence_start": int,
+            "evidence_end": int,
+            "match_score": float,
+            "cite_source": str,
+            "cite_kind": str,
+            "cite_cue": str,
+            "cite_link": str,
+            "cite_sentence": str,
+            "resolved_by": str,  # link | lookup | null
+            "stop_reason": str,  # set on the last hop of a chain
+            "error": str,
+            "flags": str,  # JSON list
+            "redirects": str,  # JSON list
+            "fetch_id": int,
+            "document_id": str,
+            "sha256": str,
+            "fetched_at": str,
+            "extra": str,  # JSON object: additions from later stages (drift, credibility, ...)
+        },
+        pk="id",
+        foreign_keys=[
+            ("trace_id", "traces", "id"),
+            ("parent_hop_id", "hops", "id"),
+            ("fetch_id", "fetches", "id"),
+            ("document_id", "documents", "id"),
+        ],
+    )
+    db["hops"].create_index(["trace_id", "branch", "depth"])
