@@ -68,9 +68,23 @@ def _paragraph_of(doc: Document, offset: int) -> int | None:
     return None
 
 
+def is_self_reference(doc: Document, attribution: Attribution) -> bool:
+    """"Reuters was informed", "told Reuters" on reuters.com: the page's own reporting, not a citation."""
+    name = attribution.source_name
+    if not name:
+        return False
+    if doc.publisher and _name_key(name) == _name_key(doc.publisher):
+        return True
+    return domain_matches_source(doc.url, name)
+
+
 def attributions_for_claim(doc: Document, attributions: list[Attribution], match: ClaimMatch) -> list[Attribution]:
-    """Attributions behind a claim match, best first: covering its text, then next to it."""
+    """Attributions behind a claim match, best first: covering its text, then next to it.
+
+    The page's references to itself are skipped: what it was told is the citation.
+    """
     span = (match.start, match.end)
+    attributions = [a for a in attributions if not is_self_reference(doc, a)]
     covering = [a for a in attributions if _covers(a, span) > 0 and a.source_name]
     if covering:
         # the outer attribution is who the page got it from ("according to Reuters, a report says")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/webserver.py and friends
+
+from tracer.fixtures import build_warc  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("TRACER_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    # Never touch a real tracer.db: the default DB of every test is inside tmp_path.
+    monkeypatch.setenv("TRACER_DB", str(tmp_path / "tracer.db"))
+
+
+@pytest.fixture(scope="session")
+def web_warc(tmp_path_factory):
+    """Build (once per session) the WARC of a named fixture web."""
+    cache: dict[str, Path] = {}
+
+    def build(name: str) -> Path:
+        if name not in cache:
+            cache[name] = build_warc(name, tmp_path_factory.mktemp("warc") / f"{name}.warc.gz")
+        return cache[name]
+
+    return build
+
+
+@pytest.fixture
+def seed_warc(web_warc) -> Path:
+    return web_warc("seed")
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is absent ({SHARED}): set TRACER_SHARED to run this test")
+    return SHARED
