@@ -198,9 +198,13 @@ class Hop:
     parent: int | None = None  # depth of the hop that cited this one
     fetch_id: int | None = None
     document_id: str | None = None
+    # Additive JSON fields from later stages ("drift", "credibility", "archived", ...):
+    # merged into to_json() and stored in hops.extra, so new stages need no new columns.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            **self.extra,
             "depth": self.depth,
             "url": self.url,
             "requested_url": self.requested_url,
@@ -249,6 +253,8 @@ class Trace:
     finished_at: str | None = None
     # Other branches when the claim is attributed to more than one source.
     branches: list[list[Hop]] = field(default_factory=list)
+    # Additive JSON fields for the whole trace ("credibility", ...), stored in traces.extra.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def add_flag(self, flag: str) -> None:
         if flag not in self.flags:
@@ -256,6 +262,7 @@ class Trace:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            **self.extra,
             "trace_id": self.id,
             "claim": self.claim,
             "start_url": self.start_url,

@@ -151,3 +151,9 @@ def m003_traces(db: Database) -> None:
         ],
     )
     db["hops"].create_index(["trace_id", "branch", "depth"])
+
+
+@migrations()
+def m004_trace_extra(db: Database) -> None:
+    # Additive JSON fields of a whole trace (credibility, ...), as hops.extra is for hops.
+    db["traces"].add_column("extra", str)

@@ -190,7 +190,7 @@ def save_hop(
         "document_id": hop.document_id,
         "sha256": hop.sha256,
         "fetched_at": hop.fetched_at,
-        "extra": _json(extra or {}),
+        "extra": _json({**hop.extra, **(extra or {})}),
     }
     with db.atomic():
         return db["hops"].insert(row).last_pk
@@ -214,6 +214,7 @@ def finish_trace(db: Database, trace: Trace) -> None:
                 "origin_kind": origin.kind if origin else None,
                 "reason": origin.reason if origin else None,
                 "flags": _json(trace.flags),
+                "extra": _json(trace.extra),
             },
         )
 
@@ -252,6 +253,7 @@ def _hop_from_row(row: dict[str, Any]) -> Hop:
         redirects=[Redirect(**r) for r in json.loads(row["redirects"] or "[]")],
         fetch_id=row["fetch_id"],
         document_id=row["document_id"],
+        extra=json.loads(row["extra"] or "{}"),
     )
 
 
@@ -268,6 +270,7 @@ def load_trace(db: Database, trace_id: int) -> Trace:
         started_at=t["started_at"],
         finished_at=t["finished_at"],
         flags=json.loads(t["flags"] or "[]"),
+        extra=json.loads(t.get("extra") or "{}"),
     )
     if t["reason"]:
         trace.origin = Origin(t["origin_name"], t["origin_url"], t["origin_kind"] or "unknown", t["reason"])
