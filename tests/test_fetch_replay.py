@@ -1,0 +1,95 @@
+"""Archive replay: answers come from WARC records, never from the network."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tracer.fetch import Fetcher
+
+
+def _write_response(writer, url, status, headers, body=b""):
+    http_headers = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                       length=len(body), http_headers=http_headers)
+    writer.write_record(record)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    path = tmp_path / "web.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        _write_response(writer, "https://news.example/story", "200 OK",
+                        [("Content-Type", "text/html; charset=utf-8")],
+                        "<html><body><p>Café story</p></body></html>".encode())
+        _write_response(writer, "https://news.example/old", "301 Moved Permanently",
+                        [("Location", "/story")])
+        _write_response(writer, "https://news.example/gone", "404 Not Found",
+                        [("Content-Type", "text/html")], b"<html>gone</html>")
+        _write_response(writer, "https://loop.example/a", "302 Found", [("Location", "https://loop.example/b")])
+        _write_response(writer, "https://loop.example/b", "302 Found", [("Location", "https://loop.example/a")])
+        _write_response(writer, "https://news.example/out", "302 Found", [("Location", "https://elsewhere.example/x")])
+    return str(path)
+
+
+def test_replays_recorded_response(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        result = fetcher.fetch("https://news.example/story")
+    assert result.ok and result.origin == "archive"
+    assert result.status == 200
+    assert "Café story" in result.text
+    assert result.warc_path == archive and result.warc_offset is not None
+    assert result.content_type.startswith("text/html")
+    assert len(result.sha256) == 64
+
+
+def test_follows_recorded_redirect(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        result = fetcher.fetch("https://news.example/old")
+    assert result.status == 200
+    assert result.final_url == "https://news.example/story"
+    assert [(r.url, r.status, r.location) for r in result.redirects] == [
+        ("https://news.example/old", 301, "https://news.example/story")]
+
+
+def test_recorded_404_is_a_404(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        result = fetcher.fetch("https://news.example/gone")
+    assert result.status == 404 and result.error is None and not result.ok
+
+
+def test_redirect_loop_in_archive(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        result = fetcher.fetch("https://loop.example/a")
+    assert result.error == "redirect-loop"
+    assert len(result.redirects) == 2
+
+
+def test_offline_url_in_no_archive_is_not_archived(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        assert fetcher.fetch("https://unknown.example/").error == "not-archived"
+        redirected = fetcher.fetch("https://news.example/out")
+    assert redirected.error == "not-archived" and redirected.status is None
+    assert redirected.redirects[0].location == "https://elsewhere.example/x"
+
+
+def test_offline_without_archives_never_goes_live():
+    with Fetcher(offline=True) as fetcher:
+        result = fetcher.fetch("http://127.0.0.1:9/")
+    assert result.error == "not-archived" and result.status is None
+
+
+def test_url_matching_ignores_fragment_and_default_port(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        assert fetcher.fetch("https://NEWS.example:443/story#top").status == 200
+
+
+def test_bad_urls_are_outcomes(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        assert fetcher.fetch("not a url").error == "invalid-url"
+        assert fetcher.fetch("ftp://news.example/story").error == "unsupported-scheme"
+        assert fetcher.fetch("").error == "invalid-url"

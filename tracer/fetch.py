@@ -1,0 +1,822 @@
+"""The fetch layer: every HTTP request tracer makes goes through ``Fetcher.fetch``.
+
+One ``requests.Session`` behind four promises:
+* polite: robots.txt obeyed and cached per host, a minimum delay per host (Crawl-delay
+  honoured), Retry-After respected, bounded retries with backoff;
+* bounded: connect/read timeouts plus a total deadline per response, a body-size cap that
+  also holds after decompression, a redirect cap with loop detection;
+* safe: the private-address guard (``tracer.guard``) checked on the resolved address of
+  every connection, redirects included;
+* auditable: every exchange written to WARC, replay from WARC archives, reuse of a fresh
+  stored copy; the outcome is always a ``FetchResult``, never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import socket
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
+
+from tracer import guard
+from tracer.models import FetchResult, Redirect
+from tracer.warc import (
+    ArchiveIndex,
+    ArchivedResponse,
+    Exchange,
+    RollingWarcWriter,
+    WarcReadError,
+    normalize_url,
+    read_record,
+)
+
+try:
+    from tracer import __version__
+except ImportError:  # the package __init__ is the lead's; keep fetch importable without it
+    __version__ = "0.1"
+
+LOGGER = logging.getLogger(__name__)
+
+CONTACT_URL = "https://github.com/citation-tracer/tracer"
+DEFAULT_USER_AGENT = f"tracer/{__version__} (+{CONTACT_URL})"
+ROBOTS_AGENT = "tracer"  # the token robots.txt groups are matched against
+DEFAULT_DELAY = 3.0  # seconds between two requests to one host
+DEFAULT_TIMEOUT = 30.0  # seconds for one response, connection to last byte
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_FRESHNESS = 3600.0  # a stored response younger than this is reused
+DEFAULT_RETRIES = 2
+DEFAULT_BACKOFF = 1.0  # first retry after this, doubling
+DEFAULT_MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for
+MAX_CRAWL_DELAY = 60.0  # a robots.txt cannot park the crawl longer than this
+ROBOTS_MAX_BYTES = 512 * 1024  # what Google reads of a robots.txt
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+CHUNK = 64 * 1024
+
+TEXT_TYPES = ("text/", "html", "xml", "json", "javascript", "ecmascript")
+# What browsers actually do with these labels (WHATWG Encoding): latin-1 is read as cp1252.
+ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+                    "us-ascii": "cp1252", "ascii": "cp1252", "l1": "cp1252", "iso8859-1": "cp1252"}
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class FetchError(Exception):
+    """An outcome without a usable response; ``reason`` goes to FetchResult.error."""
+
+    def __init__(self, reason: str, status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+# ---------------------------------------------------------------- connections
+
+
+class _Watchdog:
+    """Ends a response that outlives its deadline by shutting down its socket.
+
+    Socket timeouts bound each wait; only this bounds the sum of them, so a server that
+    drips one byte a second (in the headers or the body) cannot hold the crawl.
+    """
+
+    current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.connection = None
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _Watchdog.current.watch = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        _Watchdog.current.watch = None
+
+    def _expire(self):
+        self.expired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _ConnectionMixin:
+    """Opens the socket itself: through the guard when private addresses are refused."""
+
+    refuse_private = True
+
+    def _new_conn(self):
+        connect = guard.guarded_connect if self.refuse_private else _plain_connect
+        try:
+            sock = connect(self._dns_host, self.port, self.timeout,
+                           source_address=self.source_address, socket_options=self.socket_options)
+        except socket.gaierror as error:
+            raise NameResolutionError(self.host, self, error) from error
+        except TimeoutError as error:
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from error
+        except OSError as error:
+            raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+        watch = getattr(_Watchdog.current, "watch", None)
+        if watch is not None:
+            watch.connection = self
+        return sock
+
+
+def _plain_connect(host, port, timeout, source_address=None, socket_options=None):
+    return urllib3_connection.create_connection(
+        (host, port), timeout, source_address=source_address, socket_options=socket_options
+    )
+
+
+def _make_adapter(refuse_private: bool) -> HTTPAdapter:
+    http_conn = type("TracerHTTPConnection", (_ConnectionMixin, HTTPConnection), {"refuse_private": refuse_private})
+    https_conn = type("TracerHTTPSConnection", (_ConnectionMixin, HTTPSConnection), {"refuse_private": refuse_private})
+    http_pool = type("TracerHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn})
+    https_pool = type("TracerHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn})
+
+    class TracerAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
+
+    return TracerAdapter(max_retries=0)
+
+
+# ---------------------------------------------------------------- bodies
+
+
+class _Inflater:
+    """Decompresses a Content-Encoding while counting, so a gzip bomb stops at the cap."""
+
+    def __init__(self, encoding: str, limit: int):
+        self.encoding = encoding
+        self.limit = limit
+        self.total = 0
+        self._obj = self._new()
+
+    def _new(self):
+        if self.encoding in ("gzip", "x-gzip"):
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return zlib.decompressobj(zlib.MAX_WBITS)  # deflate: zlib-wrapped; raw handled below
+
+    def feed(self, data: bytes) -> bytes:
+        pieces = []
+        while data:
+            room = self.limit - self.total
+            try:
+                piece = self._obj.decompress(data, room + 1)
+            except zlib.error:
+                if self.encoding == "deflate" and self.total == 0 and not pieces:
+                    # Some servers send raw deflate without the zlib wrapper.
+                    self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                    piece = self._obj.decompress(data, room + 1)
+                else:
+                    raise FetchError("bad-content-encoding") from None
+            self.total += len(piece)
+            if self.total > self.limit:
+                raise FetchError("too-large")
+            pieces.append(piece)
+            data = self._obj.unconsumed_tail
+            if not data and self._obj.eof and self._obj.unused_data:
+                data = self._obj.unused_data  # a second gzip member follows
+                self._obj = self._new()
+        return b"".join(pieces)
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _declared_charset(content_type: str | None) -> str | None:
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _codec(label: str | None) -> str | None:
+    """A Python codec name for a charset label, browser aliases applied; None if unknown."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = ENCODING_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def is_text_body(content_type: str | None, body: bytes) -> bool:
+    media = _media_type(content_type)
+    if media:
+        return any(t in media for t in TEXT_TYPES)
+    # No Content-Type: sniff like a browser would, text unless it has NUL bytes.
+    return b"\x00" not in body[:2048]
+
+
+def decode_text(body: bytes, content_type: str | None) -> tuple[str | None, str | None]:
+    """(text, encoding) for a text body; (None, None) for binary.
+
+    Order as in the HTML standard: byte-order mark, HTTP charset, <meta> charset; then UTF-8
+    if it decodes cleanly, a multi-byte guess if the detector is sure, else cp1252 (the
+    WHATWG default for Western pages, a superset of latin-1's printable range).
+    """
+    if not is_text_body(content_type, body):
+        return None, None
+    from bs4.dammit import EncodingDetector  # bs4 import is slow; only pay for it with text
+
+    _, bom_encoding = EncodingDetector.strip_byte_order_mark(body)
+    candidates = [bom_encoding, _declared_charset(content_type)]
+    if "html" in _media_type(content_type) or not content_type:
+        candidates.append(EncodingDetector.find_declared_encoding(body, is_html=True))
+    elif "xml" in _media_type(content_type):
+        candidates.append(EncodingDetector.find_declared_encoding(body, is_html=False))
+    candidates.append("utf-8")
+    for label in candidates:
+        codec = _codec(label)
+        if codec is None:
+            continue
+        text = _try_decode(body, codec)
+        if text is not None:
+            return text, codec
+    guessed = _guess_multibyte(body)
+    if guessed:
+        return body.decode(guessed, errors="replace"), guessed
+    return _decode_cp1252(body), "cp1252"
+
+
+def _try_decode(body: bytes, codec: str) -> str | None:
+    if codec == "cp1252":
+        return _decode_cp1252(body)
+    try:
+        text = body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return text.lstrip("\ufeff")
+
+
+def _decode_cp1252(body: bytes) -> str:
+    # Five cp1252 bytes are undefined; browsers map them to the C1 controls, as latin-1 does.
+    return "".join(
+        chunk.decode("cp1252") if i % 2 == 0 else chunk.decode("latin-1")
+        for i, chunk in enumerate(_split_undefined_cp1252(body))
+    )
+
+
+def _split_undefined_cp1252(body: bytes) -> list[bytes]:
+    parts, start = [], 0
+    for i, byte in enumerate(body):
+        if byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D):
+            parts.extend([body[start:i], body[i : i + 1]])
+            start = i + 1
+    parts.append(body[start:])
+    return parts
+
+
+def _guess_multibyte(body: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    best = from_bytes(body[:65536]).best()
+    if best is None or best.chaos > 0.1:
+        return None
+    codec = _codec(best.encoding)
+    multibyte = ("shift_jis", "euc_jp", "gb18030", "gbk", "gb2312", "big5", "euc_kr", "cp949",
+                 "iso2022_jp", "utf_16", "cp932", "big5hkscs")
+    return codec if codec in multibyte else None
+
+
+# ---------------------------------------------------------------- politeness
+
+
+@dataclass
+class _RobotsRules:
+    parser: object | None  # a Protego parser; None means every path is allowed
+    disallow_all: bool = False
+
+    def allows(self, url: str, agent: str) -> bool:
+        if self.disallow_all:
+            return False
+        return self.parser is None or self.parser.can_fetch(url, agent)
+
+    def crawl_delay(self, agent: str) -> float | None:
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(agent)
+        return None if delay is None else min(float(delay), MAX_CRAWL_DELAY)
+
+
+class HostPacer:
+    """Keeps at least ``delay`` seconds between the starts of two requests to one host."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self._next_slot: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str, delay: float | None = None) -> float:
+        """Sleep until the host may be asked again; returns the seconds slept."""
+        gap = max(self.delay, delay or 0.0)
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = start + gap
+        slept = start - now
+        if slept > 0:
+            time.sleep(slept)
+        return slept
+
+    def hold(self, host: str, seconds: float) -> None:
+        """Make the next request to a host wait at least this long (Retry-After)."""
+        with self._lock:
+            now = time.monotonic()
+            self._next_slot[host] = max(self._next_slot.get(host, now), now + seconds)
+
+
+def host_key(url: str) -> str:
+    """scheme://host:port — the unit robots.txt and pacing apply to."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (a number or an HTTP date); None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+# ---------------------------------------------------------------- the fetcher
+
+
+@dataclass
+class _Response:
+    """One HTTP response (live or replayed), before redirects are followed."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes  # decoded entity body
+    origin: str = "live"
+    fetched_at: str | None = None
+    warc_path: str | None = None
+    warc_offset: int | None = None
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        values = [v for k, v in self.headers if k.lower() == name]
+        return ", ".join(values) if values else None
+
+
+@dataclass
+class FetcherStats:
+    requests: int = 0
+    retries: int = 0
+    slept: float = 0.0
+    per_host_starts: dict[str, list[float]] = field(default_factory=dict)
+
+
+class Fetcher:
+    """Fetch URLs politely, safely and with an audit trail; see the module docstring."""
+
+    def __init__(self, *, archives=(), offline=False, allow_private=False, warc_dir=None,
+                 user_agent=None, delay=None, timeout=None, max_bytes=None, max_redirects=None,
+                 respect_robots=True, db=None, freshness=None, retries=None, backoff=None,
+                 max_retry_after=None):
+        self.offline = offline
+        self.allow_private = allow_private
+        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.timeout = float(timeout if timeout is not None else DEFAULT_TIMEOUT)
+        self.max_bytes = int(max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES)
+        self.max_redirects = int(max_redirects if max_redirects is not None else DEFAULT_MAX_REDIRECTS)
+        self.respect_robots = respect_robots
+        self.retries = int(retries if retries is not None else DEFAULT_RETRIES)
+        self.backoff = float(backoff if backoff is not None else DEFAULT_BACKOFF)
+        self.max_retry_after = float(max_retry_after if max_retry_after is not None else DEFAULT_MAX_RETRY_AFTER)
+        self.db = db
+        self.freshness = float(freshness if freshness is not None else DEFAULT_FRESHNESS)
+        self.pacer = HostPacer(float(delay if delay is not None else DEFAULT_DELAY))
+        self.archive = ArchiveIndex(archives) if archives else None
+        self.stats = FetcherStats()
+        self._robots: dict[str, _RobotsRules] = {}
+        self._robots_lock = threading.Lock()
+        self._warc_lock = threading.Lock()
+        warc_dir = warc_dir or _warc_dir_next_to(db)
+        self.warc = RollingWarcWriter(warc_dir) if warc_dir else None
+        self.session = requests.Session()
+        self.session.trust_env = False  # no proxy from the environment: the guard checks the real peer
+        adapter = _make_adapter(refuse_private=not allow_private)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------ public
+
+    def fetch(self, url: str) -> FetchResult:
+        """Fetch one URL, following redirects; every problem is a FetchResult.error."""
+        try:
+            return self._fetch(url)
+        except Exception as error:  # a bug must not cost the user a whole trace
+            LOGGER.exception("unexpected error fetching %s", url)
+            return FetchResult(requested_url=url, error=f"internal-error: {type(error).__name__}",
+                               fetched_at=utc_now())
+
+    # ------------------------------------------------------------ redirects
+
+    def _fetch(self, url: str) -> FetchResult:
+        url = (url or "").strip()
+        result = FetchResult(requested_url=url, fetched_at=utc_now())
+        cached = self._fresh_copy(url)
+        if cached is not None:
+            return cached
+        current, seen = url, {normalize_url(url)}
+        for _ in range(self.max_redirects + 1):
+            try:
+                response = self._fetch_one(current)
+            except FetchError as error:
+                result.final_url, result.error, result.status = current, error.reason, error.status
+                return result
+            location = response.header("location")
+            if response.status in REDIRECT_STATUSES and location:
+                target = urljoin(current, location.strip())
+                result.redirects.append(Redirect(url=current, status=response.status, location=target))
+                if normalize_url(target) in seen:
+                    return self._finish(result, response, error="redirect-loop")
+                seen.add(normalize_url(target))
+                current = target
+                continue
+            return self._finish(result, response)
+        result.final_url, result.error = current, "too-many-redirects"
+        return result
+
+    def _finish(self, result: FetchResult, response: _Response, error: str | None = None) -> FetchResult:
+        result.final_url = response.url
+        result.status = response.status
+        result.headers = _header_dict(response.headers)
+        result.content_type = response.header("content-type")
+        result.body = response.body
+        result.text, result.encoding = decode_text(response.body, result.content_type)
+        result.sha256 = hashlib.sha256(response.body).hexdigest()
+        result.origin = response.origin
+        result.fetched_at = response.fetched_at or result.fetched_at
+        result.warc_path, result.warc_offset = response.warc_path, response.warc_offset
+        result.error = error
+        return result
+
+    # ------------------------------------------------------------ one URL
+
+    def _fetch_one(self, url: str) -> _Response:
+        """One request (no redirect following): from the archives, else live."""
+        problem = guard.check_url(url, allow_private=True)  # scheme and syntax only
+        if problem:
+            raise FetchError(problem)
+        if self.archive is not None and url in self.archive:
+            return self._replay(url)
+        if self.offline:
+            raise FetchError("not-archived")
+        problem = guard.check_url(url, allow_private=self.allow_private)
+        if problem:
+            raise FetchError(problem)
+        crawl_delay = None
+        if self.respect_robots:
+            rules = self._robots_rules(url)
+            if not rules.allows(url, ROBOTS_AGENT):
+                raise FetchError("robots-disallowed")
+            crawl_delay = rules.crawl_delay(ROBOTS_AGENT)
+        return self._live_with_retries(url, crawl_delay)
+
+    def _replay(self, url: str) -> _Response:
+        try:
+            archived = self.archive.lookup(url, max_bytes=self.max_bytes)
+        except WarcReadError as error:
+            LOGGER.warning("archive record unreadable: %s", error)
+            raise FetchError("archive-unreadable") from None
+        if archived is None or archived.status is None:
+            raise FetchError("not-archived")
+        if len(archived.body) > self.max_bytes:
+            raise FetchError("too-large", archived.status)
+        return _from_archive(archived, origin="archive")
+
+    def _live_with_retries(self, url: str, crawl_delay: float | None) -> _Response:
+        key = host_key(url)
+        attempt = 0
+        while True:
+            self.stats.slept += self.pacer.wait(key, crawl_delay)
+            self.stats.per_host_starts.setdefault(key, []).append(time.monotonic())
+            try:
+                response = self._send(url)
+            except FetchError as error:
+                if error.reason == "connection-error" and attempt < self.retries:
+                    attempt += 1
+                    self._back_off(key, self.backoff * 2 ** (attempt - 1))
+                    continue
+                raise
+            wait = self._retry_wait(response, attempt)
+            if wait is None:
+                return response
+            attempt += 1
+            self._back_off(key, wait)
+
+    def _retry_wait(self, response: _Response, attempt: int) -> float | None:
+        """Seconds to wait before asking again, or None to keep this response."""
+        if attempt >= self.retries or response.status < 429:
+            return None
+        if response.status in (429, 503):
+            wait = parse_retry_after(response.header("retry-after"))
+            wait = self.backoff * 2 ** attempt if wait is None else wait
+            return wait if wait <= self.max_retry_after else None
+        if response.status >= 500:
+            return self.backoff * 2 ** attempt
+        return None
+
+    def _back_off(self, key: str, seconds: float) -> None:
+        self.stats.retries += 1
+        self.pacer.hold(key, seconds)
+
+    # ------------------------------------------------------------ the wire
+
+    def _request_headers(self) -> dict[str, str]:
+        return {
+            "User-Agent": self.user_agent,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            # Only encodings we can inflate under the size cap ourselves.
+            "Accept-Encoding": "gzip, deflate",
+            # A fresh connection per request lets the deadline watchdog find its socket;
+            # with seconds between requests to a host, keep-alive buys nothing.
+            "Connection": "close",
+        }
+
+    def _send(self, url: str, max_bytes: int | None = None) -> _Response:
+        """One live request, its body read under the size cap and the deadline, then archived."""
+        max_bytes = self.max_bytes if max_bytes is None else max_bytes
+        headers = self._request_headers()
+        self.stats.requests += 1
+        fetched_at = utc_now()
+        with _Watchdog(self.timeout) as watch:
+            try:
+                response = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                            timeout=(self.timeout, self.timeout))
+            except guard.PrivateAddressRefused:
+                raise FetchError("private-address") from None
+            except requests.RequestException as error:
+                raise FetchError("timeout" if watch.expired else _request_error(error)) from None
+            try:
+                peer = _peer_address(response)
+                raw_body, body = self._read_body(response, max_bytes, watch)
+            finally:
+                response.close()
+        exchange = Exchange(
+            url=url, request_headers=headers, status=response.status_code, reason=response.reason or "",
+            response_headers=list(response.raw.headers.items()), raw_body=raw_body,
+            http_version=_http_version(response), peer_address=peer,
+        )
+        warc_path, warc_offset = self._archive_exchange(exchange)
+        return _Response(url=url, status=response.status_code, headers=exchange.response_headers,
+                         body=body, fetched_at=fetched_at, warc_path=warc_path, warc_offset=warc_offset)
+
+    def _read_body(self, response, max_bytes: int, watch: _Watchdog) -> tuple[bytes, bytes]:
+        """(raw, decoded) body; the cap applies to both, so compression cannot smuggle size."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError("too-large", response.status_code)  # refuse before reading a byte
+        encoding = (response.headers.get("content-encoding") or "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "x-gzip", "deflate", ""):
+            raise FetchError("unsupported-content-encoding", response.status_code)
+        inflater = _Inflater(encoding, max_bytes) if encoding not in ("identity", "") else None
+        raw_parts, decoded_parts, raw_size = [], [], 0
+        try:
+            while True:
+                chunk = response.raw.read1(CHUNK, decode_content=False)
+                if not chunk:
+                    break
+                raw_size += len(chunk)
+                if raw_size > max_bytes:
+                    raise FetchError("too-large", response.status_code)
+                raw_parts.append(chunk)
+                if inflater is not None:
+                    decoded_parts.append(inflater.feed(chunk))
+                if watch.expired:
+                    raise FetchError("timeout", response.status_code)
+        except FetchError as error:
+            error.status = response.status_code
+            raise
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+            reason = "timeout" if watch.expired or _is_timeout(error) else "connection-error"
+            raise FetchError(reason, response.status_code) from None
+        if watch.expired:
+            raise FetchError("timeout", response.status_code)
+        raw = b"".join(raw_parts)
+        return raw, (b"".join(decoded_parts) if inflater is not None else raw)
+
+    def _archive_exchange(self, exchange: Exchange) -> tuple[str | None, int | None]:
+        if self.warc is None:
+            return None, None
+        try:
+            with self._warc_lock:
+                location = self.warc.write(exchange)
+        except OSError as error:  # a full disk must not lose the fetch outcome itself
+            LOGGER.warning("could not write WARC record for %s: %s", exchange.url, error)
+            return None, None
+        return location.path, location.offset
+
+    # ------------------------------------------------------------ robots.txt
+
+    def _robots_rules(self, url: str) -> _RobotsRules:
+        key = host_key(url)
+        with self._robots_lock:
+            rules = self._robots.get(key)
+        if rules is None:
+            rules = self._load_robots(url)
+            with self._robots_lock:
+                self._robots[key] = rules
+        return rules
+
+    def _load_robots(self, page_url: str) -> _RobotsRules:
+        """Fetch and parse a host's robots.txt, as RFC 9309 says to treat each outcome."""
+        from protego import Protego
+
+        parts = urlsplit(page_url)
+        url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        key = host_key(url)
+        try:
+            for _ in range(5):  # RFC 9309: follow at least five redirects
+                self.stats.slept += self.pacer.wait(key)
+                response = self._send(url, max_bytes=ROBOTS_MAX_BYTES * 4)
+                location = response.header("location")
+                if response.status in REDIRECT_STATUSES and location:
+                    url = urljoin(url, location)
+                    problem = guard.check_url(url, allow_private=self.allow_private)
+                    if problem:
+                        return _RobotsRules(parser=None)
+                    continue
+                break
+            else:
+                return _RobotsRules(parser=None)
+        except FetchError as error:
+            if error.status is None:
+                # No answer at all (refused, reset, timeout, guard): the page would fare no
+                # better, so report that outcome instead of a misleading robots-disallowed.
+                raise
+            if error.status < 500:
+                return _RobotsRules(parser=None)  # e.g. a robots.txt too large to read
+            return _RobotsRules(parser=None, disallow_all=True)
+        if 400 <= response.status < 500:
+            return _RobotsRules(parser=None)  # no robots.txt: everything allowed
+        if response.status >= 500 or response.status < 200:
+            return _RobotsRules(parser=None, disallow_all=True)
+        text = response.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+        try:
+            return _RobotsRules(parser=Protego.parse(text))
+        except Exception:  # a robots.txt Protego cannot read is treated as absent
+            return _RobotsRules(parser=None)
+
+    # ------------------------------------------------------------ freshness reuse
+
+    def _fresh_copy(self, url: str) -> FetchResult | None:
+        """A stored response younger than the freshness window, marked origin="cache"."""
+        if self.db is None or self.freshness <= 0 or "fetches" not in self.db.table_names():
+            return None
+        since = (datetime.now(timezone.utc) - timedelta(seconds=self.freshness))
+        since_text = since.isoformat(timespec="seconds").replace("+00:00", "Z")
+        rows = list(self.db.query(
+            "select * from fetches where requested_url = ? and error is null and status is not null "
+            "and warc_path is not null and fetched_at >= ? order by id desc limit 1",
+            [url, since_text],
+        ))
+        if not rows:
+            return None
+        row = rows[0]
+        try:
+            archived = read_record(row["warc_path"], row["warc_offset"], max_bytes=self.max_bytes)
+            if archived.record_type == "revisit":
+                ArchiveIndex([Path(row["warc_path"]).parent]).fill_revisit(archived)
+        except WarcReadError:
+            return None  # the stored copy is gone: fetch again
+        result = FetchResult(requested_url=url, fetched_at=row["fetched_at"])
+        result.redirects = [Redirect(**r) for r in json.loads(row["redirects"] or "[]")]
+        response = _from_archive(archived, origin="cache")
+        response.fetched_at = row["fetched_at"]
+        return self._finish(result, response)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _warc_dir_next_to(db) -> str | None:
+    """``tracer.db`` keeps its WARC files in ``tracer-warc/`` beside it."""
+    if db is None:
+        return None
+    try:
+        rows = db.execute("PRAGMA database_list").fetchall()
+    except Exception:
+        return None
+    path = next((r[2] for r in rows if r[1] == "main"), "")
+    if not path:
+        return None  # an in-memory database has no folder to sit next to
+    db_path = Path(path)
+    return str(db_path.with_name(db_path.stem + "-warc"))
+
+
+def _from_archive(archived: ArchivedResponse, origin: str) -> _Response:
+    return _Response(
+        url=archived.url or "", status=archived.status or 0, headers=archived.headers,
+        body=archived.body, origin=origin, fetched_at=_warc_date_to_iso(archived.date),
+        warc_path=archived.path, warc_offset=archived.offset,
+    )
+
+
+def _warc_date_to_iso(date: str) -> str | None:
+    if not date:
+        return None
+    return date if date.endswith("Z") else date + "Z"
+
+
+def _header_dict(headers: list[tuple[str, str]]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for key, value in headers:
+        name = key.lower()
+        merged[name] = f"{merged[name]}, {value}" if name in merged else value
+    return merged
+
+
+def _peer_address(response) -> str | None:
+    try:
+        return response.raw.connection.sock.getpeername()[0]
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+def _http_version(response) -> str:
+    return {10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}.get(getattr(response.raw, "version", 11), "HTTP/1.1")
+
+
+def _is_timeout(error: BaseException) -> bool:
+    while error is not None:
+        # urllib3 makes NewConnectionError a ConnectTimeoutError subclass; look at its cause.
+        if isinstance(error, (TimeoutError, socket.timeout, urllib3.exceptions.TimeoutError)) and \
+                not isinstance(error, NewConnectionError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _request_error(error: requests.RequestException) -> str:
+    if isinstance(error, requests.Timeout) or _is_timeout(error):
+        return "timeout"
+    if isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                          requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader)):
+        return "invalid-url"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "tls-error"
+    cause = error
+    while cause is not None:
+        if isinstance(cause, NameResolutionError):
+            return "dns-error"
+        cause = cause.__cause__ or cause.__context__
+    return "connection-error"

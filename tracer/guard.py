@@ -1,0 +1,141 @@
+"""The private-address guard: keeps a crawl that follows strangers' links out of the user's network.
+
+Two checks, both needed:
+* ``check_url`` refuses bad schemes and literal private addresses before anything is sent
+  (including the odd IPv4 spellings ``2130706433`` and ``0x7f000001`` that resolvers accept);
+* ``guarded_connect`` resolves the host name itself and connects only to a checked address,
+  so DNS cannot hand out a private address between the check and the connection.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+class PrivateAddressRefused(Exception):
+    """Raised at connection time; deliberately not an OSError so urllib3 does not wrap or retry it."""
+
+    def __init__(self, host: str, address: str):
+        super().__init__(f"{host} resolves to non-public address {address}")
+        self.host = host
+        self.address = address
+
+
+def is_public_address(address: str) -> bool:
+    """True for a globally routable unicast address; False for everything the guard refuses."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    except ValueError:
+        return False
+    # IPv4-mapped / 6to4 / Teredo forms hide an IPv4 address inside an IPv6 one.
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None and not is_public_address(str(embedded)):
+            return False
+    return not (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def parse_ipv4_loose(host: str) -> str | None:
+    """Read a host the way inet_aton does (``2130706433``, ``0x7f.1``, ``0177.0.0.1``).
+
+    Returns the dotted-quad form, or None when the host is not an IPv4 literal in any spelling.
+    """
+    parts = host.rstrip(".").split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        try:
+            if part.lower().startswith("0x"):
+                numbers.append(int(part[2:] or "0", 16))
+            elif len(part) > 1 and part.startswith("0"):
+                numbers.append(int(part, 8))
+            else:
+                numbers.append(int(part, 10))
+        except ValueError:
+            return None
+    # The last part fills all remaining bytes: a.b.c.d, a.b.(16 bits), a.(24 bits), (32 bits).
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (4 - len(head)):
+        return None
+    value = 0
+    for n in head:
+        value = value * 256 + n
+    value = value * 256 ** (4 - len(head)) + last
+    return str(ipaddress.IPv4Address(value))
+
+
+def literal_address(host: str) -> str | None:
+    """The IP address a host name spells literally, or None for a real name."""
+    host = host.strip("[]")
+    try:
+        return str(ipaddress.ip_address(host.split("%", 1)[0]))
+    except ValueError:
+        return parse_ipv4_loose(host)
+
+
+def check_url(url: str, *, allow_private: bool = False) -> str | None:
+    """The error string for a URL the fetcher must not request, or None when it may try."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return "invalid-url"
+    if not parts.scheme:
+        return "invalid-url"
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return "unsupported-scheme"
+    if not host:
+        return "invalid-url"
+    if allow_private:
+        return None
+    if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):
+        return "private-address"
+    address = literal_address(host)
+    if address is not None and not is_public_address(address):
+        return "private-address"
+    return None
+
+
+def guarded_connect(host: str, port: int, timeout, source_address=None, socket_options=None):
+    """Like urllib3's create_connection, but refuses non-public addresses before connecting.
+
+    Every address the name resolves to is checked, not just the first: a name with one
+    public and one private address is refused rather than raced.
+    """
+    host = host.strip("[]")
+    infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    for *_, sockaddr in infos:
+        if not is_public_address(sockaddr[0]):
+            raise PrivateAddressRefused(host, sockaddr[0])
+    last_error: OSError | None = None
+    for family, socktype, proto, _, sockaddr in infos:
+        sock = None
+        try:
+            sock = socket.socket(family, socktype, proto)
+            for level, option, value in socket_options or ():
+                sock.setsockopt(level, option, value)
+            if timeout is not None:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as error:
+            last_error = error
+            if sock is not None:
+                sock.close()
+    raise last_error or OSError(f"getaddrinfo returned nothing for {host}")

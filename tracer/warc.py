@@ -1,0 +1,413 @@
+"""WARC files: writing every exchange as audit records, reading them back for replay and audit.
+
+Writing follows what web archivists expect (WARC/1.1, one gzip member per record, a
+``request`` and a ``response`` record per exchange with block and payload digests, and a
+``revisit`` record instead of a second copy when the payload was stored before).
+Reading answers URLs from any WARC (ours or someone else's) and re-checks digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+try:
+    from tracer import __version__
+except ImportError:  # the package __init__ is the lead's; keep warc importable without it
+    __version__ = "0.1"
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
+# Headers describing how bytes travelled, not what they are: the stored body is de-chunked.
+HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
+
+
+class WarcReadError(Exception):
+    """A record that cannot be read: missing file, bad offset, corrupt gzip, truncated record."""
+
+
+@dataclass
+class ArchivedResponse:
+    """An HTTP response as a WARC holds it (a revisit is resolved to its original payload)."""
+
+    url: str
+    status: int | None
+    headers: list[tuple[str, str]]
+    body: bytes  # the entity body, Content-Encoding removed
+    date: str  # WARC-Date, when it was captured
+    record_id: str
+    record_type: str  # response | revisit
+    path: str
+    offset: int
+    payload_digest: str | None = None
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return None
+
+
+def normalize_url(url: str) -> str:
+    """The form URLs are matched in: lower-case scheme and host, no default port, no fragment."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url
+    if ":" in host:
+        host = f"[{host}]"
+    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
+        host = f"{host}:{port}"
+    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+
+
+def warc_files(paths) -> list[str]:
+    """Expand folders into the WARC files they contain, keeping the given order."""
+    files: list[str] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(str(p) for p in sorted(path.iterdir()) if p.name.endswith(WARC_SUFFIXES))
+        else:
+            files.append(str(path))
+    return files
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _iter_records(path: str, offset: int = 0, check_digests: bool = False):
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        iterator = ArchiveIterator(stream, check_digests=check_digests)
+        for record in iterator:
+            yield iterator, record
+
+
+def read_record(path: str, offset: int, *, max_bytes: int | None = None) -> ArchivedResponse:
+    """The response or revisit record at an offset (revisits carry headers but no body)."""
+    try:
+        for iterator, record in _iter_records(path, offset):
+            return _archived_response(record, path, offset, max_bytes)
+    except (OSError, ValueError, EOFError, Exception) as error:  # warcio raises plain Exceptions
+        raise WarcReadError(f"{path}@{offset}: {error}") from error
+    raise WarcReadError(f"{path}@{offset}: no record")
+
+
+def _archived_response(record, path: str, offset: int, max_bytes: int | None) -> ArchivedResponse:
+    headers = record.http_headers
+    status = None
+    header_list: list[tuple[str, str]] = []
+    if headers is not None:
+        try:
+            status = int(headers.get_statuscode())
+        except (TypeError, ValueError):
+            status = None
+        header_list = list(headers.headers)
+    body = b""
+    if record.rec_type == "response":
+        stream = record.content_stream()
+        body = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    return ArchivedResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        status=status,
+        headers=header_list,
+        body=body,
+        date=record.rec_headers.get_header("WARC-Date") or "",
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        record_type=record.rec_type,
+        path=path,
+        offset=offset,
+        payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+    )
+
+
+@dataclass
+class _Location:
+    path: str
+    offset: int
+    record_type: str
+    date: str
+    payload_digest: str | None
+    refers_to_uri: str | None = None
+
+
+class ArchiveIndex:
+    """Which URLs a set of WARC files holds, and where; built by one pass over the files."""
+
+    def __init__(self, paths=()):
+        self.by_url: dict[str, list[_Location]] = {}
+        self.by_digest: dict[str, _Location] = {}
+        self.errors: list[str] = []
+        for path in warc_files(paths):
+            self.add_file(path)
+
+    def add_file(self, path: str) -> None:
+        try:
+            for iterator, record in _iter_records(path):
+                if record.rec_type not in ("response", "revisit"):
+                    continue
+                self._add_record(path, iterator.get_record_offset(), record)
+        except Exception as error:  # a corrupt tail still leaves the records before it usable
+            self.errors.append(f"{path}: {error}")
+
+    def _add_record(self, path: str, offset: int, record) -> None:
+        headers = record.rec_headers
+        uri = headers.get_header("WARC-Target-URI")
+        if not uri:
+            return
+        location = _Location(
+            path=path,
+            offset=offset,
+            record_type=record.rec_type,
+            date=headers.get_header("WARC-Date") or "",
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+        )
+        self.by_url.setdefault(normalize_url(uri.strip("<>")), []).append(location)
+        if record.rec_type == "response" and location.payload_digest:
+            self.by_digest.setdefault(location.payload_digest, location)
+
+    def __contains__(self, url: str) -> bool:
+        return normalize_url(url) in self.by_url
+
+    def lookup(self, url: str, *, max_bytes: int | None = None) -> ArchivedResponse | None:
+        """The latest capture of a URL, its revisit resolved to the stored payload; None if absent."""
+        locations = self.by_url.get(normalize_url(url))
+        if not locations:
+            return None
+        latest = max(locations, key=lambda loc: loc.date)
+        response = read_record(latest.path, latest.offset, max_bytes=max_bytes)
+        if response.record_type == "revisit":
+            self.fill_revisit(response, max_bytes=max_bytes)
+        return response
+
+    def fill_revisit(self, response: ArchivedResponse, *, max_bytes: int | None = None) -> bool:
+        """Put the original payload into a revisit; False when the original is not indexed."""
+        original = self.by_digest.get(response.payload_digest or "")
+        if original is None:
+            return False
+        response.body = read_record(original.path, original.offset, max_bytes=max_bytes).body
+        return True
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and its response, as they went over the wire (body de-chunked)."""
+
+    url: str
+    request_headers: dict[str, str]
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    raw_body: bytes  # still Content-Encoded, as sent
+    method: str = "GET"
+    http_version: str = "HTTP/1.1"
+    peer_address: str | None = None
+    truncated: str | None = None  # WARC-Truncated reason: length | time
+
+
+@dataclass
+class WarcLocation:
+    path: str
+    offset: int
+    record_type: str  # response | revisit
+
+
+def payload_digest(raw_body: bytes) -> str:
+    """The digest warcio writes into WARC-Payload-Digest (sha1, base32)."""
+    import base64
+
+    return "sha1:" + base64.b32encode(hashlib.sha1(raw_body).digest()).decode("ascii")
+
+
+@dataclass
+class WarcWriterState:
+    path: str | None = None
+    size: int = 0
+    sequence: int = 0
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # digest -> (uri, date)
+
+
+class RollingWarcWriter:
+    """Appends exchanges to gzip WARC files in a folder, starting a new file past a size.
+
+    Files are named with the process id, so two processes never share a file.
+    """
+
+    def __init__(self, folder, *, max_file_size: int = DEFAULT_MAX_FILE_SIZE, prefix: str = "tracer"):
+        self.folder = Path(folder)
+        self.max_file_size = max_file_size
+        self.prefix = prefix
+        self.state = WarcWriterState()
+        self._digests_loaded = False
+
+    def _known_digests(self) -> dict[str, tuple[str, str]]:
+        # Payloads stored by earlier runs count too: read the folder's index once.
+        if not self._digests_loaded:
+            self._digests_loaded = True
+            if self.folder.is_dir():
+                index = ArchiveIndex([self.folder])
+                for digest, loc in index.by_digest.items():
+                    uri = next(
+                        (u for u, locs in index.by_url.items() if loc in locs), ""
+                    )
+                    self.state.digests.setdefault(digest, (uri, loc.date))
+        return self.state.digests
+
+    def _current_file(self) -> str:
+        if self.state.path is None or self.state.size >= self.max_file_size:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.state.sequence += 1
+            stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self.state.sequence:05d}.warc.gz"
+            self.state.path = str(self.folder / name)
+            self.state.size = 0
+            self._write(lambda writer: writer.write_record(self._warcinfo(writer, name)))
+        return self.state.path
+
+    def _warcinfo(self, writer: WARCWriter, filename: str):
+        return writer.create_warcinfo_record(
+            filename,
+            {
+                "software": f"tracer/{__version__} (warcio)",
+                "hostname": socket.gethostname(),
+                "format": "WARC File Format 1.1",
+                "conformsTo": "https://iso.org/standard/68004.html",
+            },
+        )
+
+    def _write(self, write_records) -> int:
+        """Run a write against the current file; returns the offset where it started."""
+        with open(self.state.path, "ab") as out:
+            offset = out.tell()
+            write_records(WARCWriter(out, gzip=True, warc_version="1.1"))
+            self.state.size = out.tell()
+        return offset
+
+    def write(self, exchange: Exchange) -> WarcLocation:
+        """Write request + response (or revisit) records; returns where the response one starts."""
+        path = self._current_file()
+        digest = payload_digest(exchange.raw_body)
+        known = self._known_digests().get(digest)
+        record_type = "revisit" if known and not exchange.truncated else "response"
+
+        def write_records(writer: WARCWriter) -> None:
+            response = self._response_record(writer, exchange, digest, known if record_type == "revisit" else None)
+            request = self._request_record(writer, exchange)
+            writer.write_request_response_pair(request, response)
+
+        # The response record is written first, so its offset is where the file stood.
+        offset = self._write(write_records)
+        if record_type == "response" and not exchange.truncated:
+            date = self.state.digests.get(digest, (None, None))[1]
+            self.state.digests.setdefault(digest, (exchange.url, date or ""))
+        return WarcLocation(path=path, offset=offset, record_type=record_type)
+
+    def _response_record(self, writer, exchange: Exchange, digest: str, original):
+        http_headers = StatusAndHeaders(
+            f"{exchange.status} {exchange.reason}".strip(),
+            [(k, v) for k, v in exchange.response_headers if k.lower() not in HOP_BY_HOP],
+            protocol=exchange.http_version,
+        )
+        warc_headers = {}
+        if exchange.peer_address:
+            warc_headers["WARC-IP-Address"] = exchange.peer_address
+        if exchange.truncated:
+            warc_headers["WARC-Truncated"] = exchange.truncated
+        if original is not None:
+            record = writer.create_revisit_record(
+                exchange.url, digest, original[0], original[1],
+                http_headers=http_headers, warc_headers_dict=warc_headers,
+            )
+            return record
+        record = writer.create_warc_record(
+            exchange.url, "response", payload=io.BytesIO(exchange.raw_body),
+            length=len(exchange.raw_body), http_headers=http_headers, warc_headers_dict=warc_headers,
+        )
+        return record  # the writer adds the block digest (HTTP headers + body)
+
+    def _request_record(self, writer, exchange: Exchange):
+        parts = urlsplit(exchange.url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        http_headers = StatusAndHeaders(
+            f"{exchange.method} {target} {exchange.http_version}",
+            [("Host", parts.netloc)] + [(k, v) for k, v in exchange.request_headers.items() if k.lower() != "host"],
+            is_http_request=True,
+        )
+        return writer.create_warc_record(exchange.url, "request", http_headers=http_headers)
+
+    def remember_date(self, digest: str, date: str) -> None:
+        uri, _ = self.state.digests.get(digest, ("", ""))
+        self.state.digests[digest] = (uri, date)
+
+
+# ---------------------------------------------------------------- audit
+
+
+@dataclass
+class RecordCheck:
+    """The outcome of re-reading one stored record: digests and the body's sha256."""
+
+    path: str
+    offset: int
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    sha256: str | None = None
+    record_type: str | None = None
+
+
+def check_record(path: str, offset: int, expected_sha256: str | None = None,
+                 index: ArchiveIndex | None = None) -> RecordCheck:
+    """Re-read a record, verify its WARC digests and compare its body with the stored sha256."""
+    check = RecordCheck(path=path, offset=offset, ok=False)
+    if not os.path.exists(path):
+        check.problems.append("missing-file")
+        return check
+    try:
+        for _, record in _iter_records(path, offset, check_digests=True):
+            check.record_type = record.rec_type
+            raw = record.raw_stream.read()  # reading to the end runs the digest checks
+            while raw:
+                raw = record.raw_stream.read()
+            if record.digest_checker.passed is False:
+                check.problems.extend(str(p) for p in record.digest_checker.problems)
+            break
+        else:
+            check.problems.append("no-record")
+            return check
+        response = read_record(path, offset)
+    except WarcReadError as error:
+        check.problems.append(f"unreadable: {error.__cause__ or error}")
+        return check
+    except Exception as error:  # corrupt gzip or header: a finding, not a crash
+        check.problems.append(f"unreadable: {error}")
+        return check
+    if response.record_type == "revisit":
+        index = index or ArchiveIndex([os.path.dirname(path)])
+        if not index.fill_revisit(response):
+            check.problems.append("revisit-original-missing")
+    check.sha256 = hashlib.sha256(response.body).hexdigest()
+    if expected_sha256 and check.sha256 != expected_sha256:
+        check.problems.append("sha256-mismatch")
+    check.ok = not check.problems
+    return check
