@@ -1,0 +1,280 @@
+"""Attribution extraction: the seed story and short sentences written for these tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tracer.attribute import attributions_for, canonical_source, extract_attributions
+from tracer.models import Link
+from tracer.sentences import split_paragraphs, split_sentences
+
+SHARED = Path(os.environ.get("TRACER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SEEDS = SHARED / "seeds"
+
+
+def spans_text(text, spans):
+    return " ".join(text[s:e] for s, e in spans)
+
+
+def by_source(text, atts, source):
+    """The attributions whose source span reads `source`."""
+    return [a for a in atts if " ".join(spans_text(text, a.source).split()) == source]
+
+
+def covering(text, atts, phrase):
+    """The attributions whose content covers the phrase."""
+    at = text.index(phrase)
+    return [a for a in atts if any(s <= at and at + len(phrase) <= e for s, e in a.content)]
+
+
+def one(items):
+    assert len(items) == 1, items
+    return items[0]
+
+
+def seed(prefix):
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found in {SEEDS} (set TRACER_SHARED)")
+    path = next(SEEDS.glob(prefix + "_*.txt"), None)
+    if path is None:
+        pytest.skip(f"seed {prefix} not found in {SEEDS}")
+    return path.read_text(encoding="utf-8")
+
+
+# --- the seed story -----------------------------------------------------------------------
+
+
+def test_seed_003_according_to_reuters_with_nested_report():
+    text = seed("003")
+    atts = extract_attributions(text)
+    reuters = one([a for a in atts if a.source_name == "Reuters" and spans_text(text, a.cue) == "According to"])
+    assert spans_text(text, reuters.source) == "the message\nReuters"
+    assert reuters.kind == "outlet"
+    inner = [a for a in covering(text, atts, "the DPRK carried out") if a is not reuters]
+    report = one(inner)
+    assert report.kind == "document"
+    assert report.source_name == "a report by independent experts"
+    assert spans_text(text, report.cue) == "says"
+    assert spans_text(text, report.content).startswith("that the DPRK carried out")
+    assert report.parent == atts.index(reuters)
+    # the Reuters content covers the whole attributed clause, the report included
+    assert spans_text(text, reuters.content).startswith("a report created by")
+    assert spans_text(text, reuters.content).endswith("laundered via the Internet")
+
+
+def test_seed_003_other_sources():
+    text = seed("003")
+    atts = extract_attributions(text)
+    group_ib = one(by_source(text, atts, "Group-IB"))
+    assert group_ib.kind == "organisation"
+    assert spans_text(text, group_ib.cue) == "claimed"
+    assert "Lazarus stole $571 million" in spans_text(text, group_ib.content)
+
+    east = one(covering(text, atts, "attempted a phishing attack"))
+    assert east.source_name == "East Security"
+    assert east.kind == "organisation"
+    assert spans_text(text, east.content).startswith("North Korean hackers")
+
+    agency = one(by_source(text, atts, "The Reuters news agency"))
+    assert agency.source_name == "Reuters" and agency.kind == "outlet"
+    assert spans_text(text, agency.cue) == "reported"
+
+    un = one(covering(text, atts, "North Korea finances the development of weapons"))
+    assert un.kind == "document" and "UN report" in un.source_name
+
+    report = one(by_source(text, atts, "The UN report"))
+    assert report.kind == "document"
+    assert "generate income" in spans_text(text, report.content)
+
+    hunted = one(covering(text, atts, "hackers are hunting"))
+    assert hunted.source == [] and hunted.source_name is None  # "it was also reported"
+
+
+def test_seed_000_reuters_report():
+    text = seed("000")
+    atts = extract_attributions(text)
+    un = one([a for a in atts if a.kind == "document" and "used" in spans_text(text, a.content)[:40]])
+    assert spans_text(text, un.source) == "a United Nations (UN) confidential report"
+    assert un.source_name == "a UN confidential report"
+    assert spans_text(text, un.cue) == "showed"
+    assert spans_text(text, un.content).startswith("that North Korea used")
+
+    experts = one(by_source(text, atts, "The experts"))
+    assert spans_text(text, experts.cue) == "said"
+    assert experts.kind == "person"
+
+    report = one(by_source(text, atts, "The report"))
+    assert report.source_name == "a UN confidential report"  # the definite description resolved
+    assert spans_text(text, report.content) == "they also use cyberspace to launder money"
+
+    according = one(by_source(text, atts, "UN experts"))
+    assert spans_text(text, according.cue) == "According to"
+    assert "create revenue in ways" in spans_text(text, according.content)
+
+    spokesman = one(by_source(text, atts, "a US State Department spokesman"))
+    assert spokesman.kind == "anonymous"
+    quote = spans_text(text, spokesman.content)
+    assert quote.startswith('"We call on all reliable countries')  # the next paragraph
+    assert quote.rstrip().endswith('missile programs."')
+
+
+def test_seed_000_title_colon_lead():
+    text = seed("000")
+    atts = extract_attributions(text)
+    first, second = atts[0], atts[1]
+    assert first.source_name == "Reuters" and spans_text(text, first.cue) == ":"
+    assert second.source_name == "UN report" and second.parent == 0
+
+
+# --- short sentences -----------------------------------------------------------------------
+
+
+def check(text, source, cue, content, **fields):
+    atts = extract_attributions(text)
+    match = [a for a in atts if spans_text(text, a.cue) == cue]
+    assert match, [(spans_text(text, a.source), spans_text(text, a.cue)) for a in atts]
+    a = match[0]
+    assert spans_text(text, a.source) == source
+    assert spans_text(text, a.content) == content
+    for k, v in fields.items():
+        assert getattr(a, k) == v, (k, getattr(a, k))
+    return a
+
+
+def test_forward_said_that():
+    check("The minister said that taxes would rise next year.", "The minister", "said", "that taxes would rise next year")
+
+
+def test_inverted_source_after_content():
+    check("Taxes will rise next year, the minister said.", "the minister", "said", "Taxes will rise next year")
+
+
+def test_inverted_cue_before_source():
+    check("Taxes will rise next year, said Anna Berg.", "Anna Berg", "said", "Taxes will rise next year", kind="person")
+
+
+def test_quote_then_speaker():
+    text = "“We were there legitimately,” Figueroa told the paper."
+    check(text, "Figueroa", "told", "“We were there legitimately,”")
+
+
+def test_split_quote_is_one_discontinuous_content():
+    text = "“It is over,” she said. “We lost.”"
+    a = check(text, "she", "said", "“It is over,”")
+    text2 = "“It is over,” she said, “and we lost.”"
+    atts = extract_attributions(text2)
+    assert [text2[s:e] for s, e in atts[0].content] == ["“It is over,”", "“and we lost.”"]
+
+
+def test_according_to_at_end():
+    check("The plant closed in May, according to company filings.", "company filings", "according to", "The plant closed in May", kind="document")
+
+
+def test_told_hearer_is_skipped():
+    check("Smith told Reuters that the deal was off.", "Smith", "told", "that the deal was off")
+
+
+def test_appositive_subject():
+    check(
+        "Mary Jones, a spokeswoman for the agency, said the data were wrong.",
+        "Mary Jones, a spokeswoman for the agency",
+        "said",
+        "the data were wrong",
+    )
+
+
+def test_anonymous_sources():
+    a = check("The talks collapsed on Friday, sources familiar with the matter said.", "sources familiar with the matter", "said", "The talks collapsed on Friday")
+    assert a.kind == "anonymous"
+
+
+def test_internal_state():
+    check("Clinton believes the economy is improving.", "Clinton", "believes", "the economy is improving")
+
+
+def test_colon_lead_in_next_paragraph_quote():
+    text = "The senator added:\n\n“This bill is dead. Nobody will vote for it.”\n\nThe vote is on Monday."
+    a = check(text, "The senator", "added:", "“This bill is dead. Nobody will vote for it.”")
+    assert a.kind == "person"
+
+
+def test_multi_paragraph_quote():
+    text = "He said: “First paragraph of the quote.\n\n“Second paragraph, still quoting.”\n\nNarration."
+    a = check(text, "He", "said:", "“First paragraph of the quote.\n\n“Second paragraph, still quoting.”")
+
+
+def test_citing_is_nested():
+    text = "Reuters, citing two officials, reported that the talks had failed."
+    atts = extract_attributions(text)
+    outer = one(by_source(text, atts, "Reuters"))
+    inner = one(by_source(text, atts, "two officials"))
+    assert inner.parent == atts.index(outer)
+    assert inner.kind == "anonymous"
+    assert spans_text(text, inner.content) == spans_text(text, outer.content) == "that the talks had failed"
+
+
+def test_pronoun_carries_the_earlier_name():
+    text = "Anna Berg said the plan had failed. She added that a new one was ready."
+    atts = extract_attributions(text)
+    assert atts[1].source_name == "Anna Berg" and atts[1].kind == "person"
+
+
+def test_passive_report_has_no_source():
+    text = "It was reported that the bank had closed."
+    a = one(extract_attributions(text))
+    assert a.source == [] and spans_text(text, a.cue) == "was reported"
+
+
+def test_dateline():
+    text = "LONDON (Reuters) - The bank raised rates on Thursday."
+    a = extract_attributions(text)[0]
+    assert a.source_name == "Reuters" and a.kind == "outlet"
+    assert spans_text(text, a.content) == "The bank raised rates on Thursday"
+
+
+def test_link_prefers_the_source_name():
+    text = "According to Reuters, the deal is off, as the ministry said."
+    links = [Link("https://example.org/ministry", "ministry", text.index("ministry"), text.index("ministry") + 8),
+             Link("https://reuters.com/x", "Reuters", 13, 20)]
+    atts = extract_attributions(text, links=links)
+    assert atts[0].link == "https://reuters.com/x"
+
+
+def test_link_on_the_cue():
+    text = "The Guardian reported that the deal is off."
+    start = text.index("reported")
+    a = extract_attributions(text, links=[Link("https://guardian.example/a", "reported", start, start + 8)])[0]
+    assert a.link == "https://guardian.example/a"
+
+
+def test_no_cue_no_attribution():
+    assert extract_attributions("The sun rose over the hills. Birds sang.") == []
+
+
+def test_canonical_names():
+    assert canonical_source("the message Reuters") == ("Reuters", "outlet")
+    assert canonical_source("The Reuters news agency") == ("Reuters", "outlet")
+    assert canonical_source("data provided by East Security") == ("East Security", "organisation")
+    assert canonical_source("sources familiar with the matter")[1] == "anonymous"
+    assert canonical_source("The New York Times") == ("New York Times", "outlet")
+
+
+def test_json_shape():
+    rows = attributions_for("The minister said that taxes would rise.")
+    assert set(rows[0]) == {"source", "cue", "content", "source_name", "kind", "link", "parent"}
+    assert rows[0]["source"] == [[0, 12]]
+
+
+def test_sentence_splitter_keeps_abbreviations():
+    text = "Mr. Smith went to Washington, D.C. on Monday. He met U.S. officials.\n\nNew paragraph here."
+    sents = split_sentences(text)
+    assert [text[s.start:s.end] for s in sents] == [
+        "Mr. Smith went to Washington, D.C. on Monday.",
+        "He met U.S. officials.",
+        "New paragraph here.",
+    ]
+    assert [s.paragraph for s in sents] == [0, 0, 1]
+    assert split_paragraphs("a\n\n\nb") == [(0, 1), (4, 5)]

@@ -1,0 +1,105 @@
+"""Fast paragraph and sentence splitting with character offsets.
+
+Regex-only on purpose: extract.py calls this on every page, and the whole page analysis
+has to stay faster than trafilatura's main-text extraction alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Sentence, Span
+
+# A blank line (possibly with spaces) separates paragraphs in plain text.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+# Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then
+# whitespace. Whether it really ends a sentence is decided by _is_boundary.
+_CANDIDATE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+
+# Words after which a period does not end the sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon
+    pres supt insp det jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp
+    bros no nos vol fig vs etc al approx est dept univ assn ave blvd rd e.g i.e u.s u.k
+    u.n u.s.a d.c a.m p.m ph.d""".split()
+)
+
+# Opening characters that may start a sentence.
+_OPENERS = "\"'“‘«([¿¡"
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Paragraph spans of plain text: blocks separated by blank lines, trimmed."""
+    spans: list[Span] = []
+    pos = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        _add_trimmed(text, pos, m.start(), spans)
+        pos = m.end()
+    _add_trimmed(text, pos, len(text), spans)
+    return spans
+
+
+def _add_trimmed(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))
+
+
+def _is_boundary(text: str, punct_start: int, after: int, limit: int) -> bool:
+    """Does the punctuation at punct_start..after end a sentence?"""
+    # Look at what follows the whitespace.
+    nxt = after
+    while nxt < limit and text[nxt].isspace():
+        nxt += 1
+    if nxt >= limit:
+        return False  # the paragraph end closes the sentence anyway
+    ch = text[nxt]
+    if not (ch.isupper() or ch.isdigit() or ch in _OPENERS or not ch.isalpha()):
+        return False  # "e.g. the", "the U.S. economy": lower-case continuation
+    if text[punct_start] != ".":
+        return True
+    if after - punct_start > 1 and text[punct_start + 1] in ".…":
+        return True  # an ellipsis followed by a capital
+    # The word before the period.
+    w = punct_start
+    while w > 0 and (text[w - 1].isalnum() or text[w - 1] == "."):
+        w -= 1
+    word = text[w:punct_start].lower()
+    if not word:
+        return True
+    if word in _ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial: "John F. Kennedy"
+    if "." in word and len(word) <= 6:
+        return False  # "U.S." "D.C." written with inner dots
+    return True
+
+
+def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sentence]:
+    """Sentences of text, each inside one paragraph (split by blank lines when None)."""
+    if paragraphs is None:
+        paragraphs = split_paragraphs(text)
+    sentences: list[Sentence] = []
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        p_start, p_end = max(0, p_start), min(len(text), p_end)
+        start = p_start
+        for m in _CANDIDATE_END.finditer(text, p_start, p_end):
+            if _is_boundary(text, m.start(), m.end(), p_end):
+                _add_sentence(text, start, m.end(), index, sentences)
+                start = m.end()
+        _add_sentence(text, start, p_end, index, sentences)
+    return sentences
+
+
+def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, paragraph))
