@@ -132,3 +132,86 @@ def demo(web, claim, format_, db_path):
         else:
             click.echo(format_text(result))
         db.close()
+
+
+# ---- tracer fetch / tracer audit (the fetch layer, issue 3) ----------------------------------
+
+
+@cli.command(name="fetch")
+@click.argument("urls", nargs=-1, required=True)
+@fetch_options
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=None,
+              help="Seconds one response may take, connection to last byte [default: 30]")
+@click.option("--delay", type=click.FloatRange(0, 600), default=None,
+              help="Seconds between two requests to one host [default: 3; robots Crawl-delay if longer]")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest body accepted [default: 10 MB]")
+@click.option("--user-agent", default=None, help="User-Agent header [default: tracer/VERSION (+contact URL)]")
+@click.option("--freshness", type=click.FloatRange(0), default=None,
+              help="Reuse a stored response younger than this many seconds; 0 always refetches [default: 3600]")
+@format_option("text", "json", "jsonl")
+@db_option
+def fetch_cmd(urls, archives, offline, allow_private, timeout, delay, max_bytes, user_agent, freshness,
+              format_, db_path):
+    """Fetch each URL politely, store the outcome and print one line a URL.
+
+    Every URL gets an outcome (a status, or an error such as timeout, too-large,
+    robots-disallowed, private-address); the exit status is 0 even when some fail.
+
+    Example: tracer fetch https://example.com/story --format jsonl
+    """
+    import json
+
+    from .fetch import Fetcher, outcome_json, outcome_line
+    from .trace import warc_dir_for
+
+    db = open_db(db_path)
+    outcomes = []
+    with Fetcher(archives=archives, offline=offline, allow_private=allow_private, warc_dir=warc_dir_for(db),
+                 user_agent=user_agent, delay=delay, timeout=timeout, max_bytes=max_bytes, db=db,
+                 freshness=freshness) as fetcher:
+        for url in urls:
+            result = fetcher.fetch(url)
+            store.save_fetch(db, result)
+            if format_ == "jsonl":
+                click.echo(json.dumps(outcome_json(result), ensure_ascii=False))
+            elif format_ == "text":
+                click.echo(outcome_line(result))
+            outcomes.append(outcome_json(result))
+    if format_ == "json":
+        click.echo(json.dumps(outcomes, ensure_ascii=False, indent=2))
+
+
+@cli.command(name="audit")
+@click.argument("trace_id", type=int, required=False)
+@click.option("--all", "audit_all", is_flag=True, help="Audit every stored fetch, not one trace's")
+@format_option("text", "json")
+@db_option
+def audit_cmd(trace_id, audit_all, format_, db_path):
+    """Re-read stored bodies from their WARC records and check them against their digests.
+
+    Prints what matches and what does not; exits 1 when anything does not match
+    (a changed, missing or unreadable WARC record).
+    """
+    import json
+
+    from .warc import audit_fetches, fetch_ids_for_trace
+
+    if (trace_id is None) == (not audit_all):
+        raise click.UsageError("give a TRACE_ID or --all (not both)")
+    db = open_db(db_path)
+    fetch_ids = None
+    if trace_id is not None:
+        fetch_ids = fetch_ids_for_trace(db, trace_id)
+        if fetch_ids is None:
+            raise click.ClickException(f"no trace {trace_id} in {db_path or store.default_db_path()}")
+    findings = audit_fetches(db, fetch_ids)
+    if format_ == "json":
+        click.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            where = f"{f.warc_path}@{f.warc_offset}" if f.warc_path else "-"
+            click.echo(f"{f.status:<10} fetch {f.fetch_id} {f.url}  {where}  {'; '.join(f.problems)}".rstrip())
+    bad = [f for f in findings if f.status not in ("ok", "no-record")]
+    click.echo(f"{len(findings) - len(bad)} of {len(findings)} records match", err=True)
+    if bad:
+        sys.exit(1)

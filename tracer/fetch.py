@@ -820,3 +820,38 @@ def _request_error(error: requests.RequestException) -> str:
             return "dns-error"
         cause = cause.__cause__ or cause.__context__
     return "connection-error"
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def outcome_json(result: FetchResult) -> dict:
+    """The stable machine form of one outcome (``tracer fetch --format json/jsonl``)."""
+    return {
+        "url": result.requested_url,
+        "final_url": result.final_url,
+        "status": result.status,
+        "error": result.error,
+        "content_type": result.content_type,
+        "bytes": len(result.body) if result.status is not None and result.error is None else None,
+        "sha256": result.sha256,
+        "warc": None if result.warc_path is None else {"path": result.warc_path, "offset": result.warc_offset},
+        "origin": result.origin,
+        "encoding": result.encoding,
+        "fetched_at": result.fetched_at,
+        "redirects": [{"url": r.url, "status": r.status, "location": r.location} for r in result.redirects],
+    }
+
+
+def outcome_line(result: FetchResult) -> str:
+    """One readable line: what came back for a URL, or why nothing did."""
+    what = result.error or str(result.status)
+    if result.status is not None and result.error:
+        what = f"{result.status} {result.error}"
+    line = f"{what:<22} {result.requested_url}"
+    if result.final_url and result.final_url != result.requested_url:
+        line += f" -> {result.final_url}"
+    if result.error is None and result.status is not None:
+        line += f"  ({len(result.body)} bytes, {result.content_type or 'no type'}, sha256 {result.sha256[:12]}"
+        line += f", {result.origin})" if result.origin != "live" else ")"
+    return line

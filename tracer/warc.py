@@ -411,3 +411,72 @@ def check_record(path: str, offset: int, expected_sha256: str | None = None,
         check.problems.append("sha256-mismatch")
     check.ok = not check.problems
     return check
+
+
+# ---------------------------------------------------------------- auditing a store
+
+
+@dataclass
+class AuditFinding:
+    """One stored fetch re-checked against its WARC record."""
+
+    fetch_id: int
+    url: str
+    status: str  # ok | mismatch | missing | unreadable | no-record
+    problems: list[str] = field(default_factory=list)
+    warc_path: str | None = None
+    warc_offset: int | None = None
+
+    def to_json(self) -> dict:
+        return {"fetch_id": self.fetch_id, "url": self.url, "status": self.status,
+                "problems": self.problems, "warc_path": self.warc_path, "warc_offset": self.warc_offset}
+
+
+def audit_fetches(db, fetch_ids=None) -> list[AuditFinding]:
+    """Re-read every stored body from its WARC record and compare digests.
+
+    ``fetch_ids`` None means every fetch that produced a body. Missing files, flipped bytes
+    and unreadable records are findings, never exceptions.
+    """
+    if "fetches" not in db.table_names():
+        return []
+    rows = db.query("select id, requested_url, sha256, warc_path, warc_offset from fetches "
+                    "where sha256 is not null order by id")
+    wanted = None if fetch_ids is None else set(fetch_ids)
+    indexes: dict[str, ArchiveIndex] = {}
+    findings = []
+    for row in rows:
+        if wanted is not None and row["id"] not in wanted:
+            continue
+        findings.append(_audit_row(row, indexes))
+    return findings
+
+
+def _audit_row(row: dict, indexes: dict) -> AuditFinding:
+    finding = AuditFinding(fetch_id=row["id"], url=row["requested_url"], status="ok",
+                           warc_path=row["warc_path"], warc_offset=row["warc_offset"])
+    if not row["warc_path"] or row["warc_offset"] is None:
+        finding.status, finding.problems = "no-record", ["no WARC record was kept for this fetch"]
+        return finding
+    folder = os.path.dirname(row["warc_path"])
+    if folder not in indexes and os.path.isdir(folder):
+        indexes[folder] = ArchiveIndex([folder])  # only needed for revisits; built once per folder
+    check = check_record(row["warc_path"], row["warc_offset"], row["sha256"], indexes.get(folder))
+    finding.problems = check.problems
+    if check.ok:
+        return finding
+    if "missing-file" in check.problems:
+        finding.status = "missing"
+    elif any(p.startswith("unreadable") for p in check.problems):
+        finding.status = "unreadable"
+    else:
+        finding.status = "mismatch"
+    return finding
+
+
+def fetch_ids_for_trace(db, trace_id: int) -> list[int] | None:
+    """The fetches behind a trace's hops; None when there is no such trace."""
+    if "traces" not in db.table_names() or not list(db.query("select id from traces where id = ?", [trace_id])):
+        return None
+    return [r["fetch_id"] for r in db.query(
+        "select distinct fetch_id from hops where trace_id = ? and fetch_id is not null", [trace_id])]
