@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import click
 
 from . import __version__, store
-from .fixtures import FixtureError, build_warc, load_web
+from .fixtures import FixtureError, build_warc, list_webs, load_web
 from .models import Hop
 from .report import dumps, format_text
 from .trace import DEFAULT_MAX_HOPS, trace as run_trace
@@ -135,6 +135,31 @@ def demo(web, claim, format_, db_path):
 
 
 # ---- tracer fetch / tracer audit (the fetch layer, issue 3) ----------------------------------
+
+
+@cli.group()
+def fixtures():
+    "The bundled fixture webs (offline test pages at their real URLs)."
+
+
+@fixtures.command(name="list")
+def fixtures_list():
+    "List the fixture webs with their start URL and claim."
+    for name in list_webs():
+        web = load_web(name)
+        click.echo(f"{name}\t{web.start_url or ''}\t{web.claim or ''}")
+
+
+@fixtures.command(name="pack")
+@click.argument("web")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="WARC file to write (.warc.gz)")
+def fixtures_pack(web, output):
+    "Pack fixture web WEB into a WARC file, reproducibly (same bytes every time)."
+    try:
+        path = build_warc(web, output)
+    except FixtureError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}", err=True)
 
 
 @cli.command(name="fetch")
