@@ -163,7 +163,7 @@ def test_quote_then_speaker():
 
 def test_split_quote_is_one_discontinuous_content():
     text = "“It is over,” she said. “We lost.”"
-    a = check(text, "she", "said", "“It is over,”")
+    a = check(text, "she", "said", "“It is over,” “We lost.”")
     text2 = "“It is over,” she said, “and we lost.”"
     atts = extract_attributions(text2)
     assert [text2[s:e] for s, e in atts[0].content] == ["“It is over,”", "“and we lost.”"]

@@ -29,13 +29,22 @@ __all__ = [
 ]
 
 # Words (with inner apostrophes, hyphens, dots and ampersands) or single punctuation marks.
-_TOKEN = re.compile(r"\w+(?:[’'\-.&]\w+)*|[^\w\s]", re.UNICODE)
+# Abbreviations keep their period ("Mr.", "U.S.", "J."), so a period token always ends
+# something.
+_TOKEN = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb"
+    r"|Aug|Sept|Oct|Nov|Dec|Mt|Ft|No|Vol|vs|Adm|Cmdr|Supt)\.(?=\s)|(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s[A-Z])"
+    r"|\w+(?:[’'\-.&]\w+)*|''|[^\w\s]",
+    re.UNICODE,
+)
 
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 STRAIGHT_QUOTES = '"'
 QUOTE_CHARS = OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES
-_QUOTE_CHAR = re.compile(r"[\"“”„«»]")
+# Two apostrophes ('') stand for a double quotation mark in some wire copy.
+_QUOTE_CHAR = re.compile(r"''|[\"“”„«»]")
+QUOTE_TOKENS = frozenset(QUOTE_CHARS) | {"''"}
 
 # A sentence is only analysed when one of these occurs in it (cheap pre-filter).
 _CUE_HINT = re.compile(
@@ -85,7 +94,7 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
         for m in _QUOTE_CHAR.finditer(text, p_start, p_end):
             pos = m.start()
             if opening is None:
-                if not _acts_as_opening(text, pos, p_start):
+                if not _acts_as_opening(text, pos, m.end(), p_start):
                     continue  # a stray closing mark
                 if carried is not None and pos == first:
                     opening = carried[0]  # the continuation mark of a multi-paragraph quote
@@ -95,7 +104,7 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
                     opening = pos
                 carried = None
             else:
-                quotes.append((opening, pos + 1))
+                quotes.append((opening, m.end()))
                 opening = None
         if carried is not None:  # the paragraph did not continue the open quote
             quotes.append(carried)
@@ -114,14 +123,14 @@ def _first_non_space(text: str, start: int, end: int) -> int:
     return start
 
 
-def _acts_as_opening(text: str, pos: int, p_start: int) -> bool:
+def _acts_as_opening(text: str, pos: int, end: int, p_start: int) -> bool:
     """Is the mark at pos an opening mark? Decided by its neighbours, so that curly,
     straight and mismatched marks (” used as an opener) all pair up."""
     ch = text[pos]
     if ch in OPEN_QUOTES:
         return True
     before = text[pos - 1] if pos > p_start else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    after = text[end] if end < len(text) else " "
     # A straight or closing mark opens when it starts a word.
     return (before.isspace() or before in "([{—–-:") and not after.isspace()
 
@@ -135,13 +144,18 @@ def _tokens(text: str, start: int, end: int, quotes: list[Span], quote_starts: l
     for m in _TOKEN.finditer(text, start, end):
         s, e = m.span()
         w = m.group()
-        out.append(Token(s, e, w, w.lower(), _inside(s, quotes, quote_starts)))
+        out.append(Token(s, e, w, w.lower(), _inside(text, s, quotes, quote_starts)))
     return out
 
 
-def _inside(pos: int, quotes: list[Span], quote_starts: list[int]) -> bool:
+def _inside(text: str, pos: int, quotes: list[Span], quote_starts: list[int]) -> bool:
+    """Is pos inside a quote, between (not on) its marks?"""
     i = bisect_right(quote_starts, pos) - 1
-    return i >= 0 and quotes[i][0] < pos < quotes[i][1] - 1
+    if i < 0:
+        return False
+    qs, qe = quotes[i]
+    close = qe - 2 if text[qe - 2 : qe] == "''" else qe - 1
+    return qs < pos < close
 
 
 def _quote_at(pos: int, quotes: list[Span], quote_starts: list[int]) -> Span | None:
@@ -185,6 +199,7 @@ def extract_attributions(
             if f.nested_in is not None:
                 f.nested_in += base  # sentence-local index -> index in found
             found.append(f)
+    _continue_quotes(ctx, found)
     found = _dedupe(found)
     attributions = [_finish(ctx, f) for f in found]
     _resolve_names(ctx, found, attributions)
@@ -383,58 +398,60 @@ class _Context:
         )
 
     def _inverted(self, index, toks, i, used) -> _Found | None:
-        """CONTENT, SOURCE CUE. / CONTENT, CUE SOURCE. / "A," SOURCE CUE, "B"."""
+        """CONTENT, SOURCE CUE. / CONTENT, CUE SOURCE. / "A," SOURCE CUE, "B". /
+        A, SOURCE CUE, B."""
         n = len(toks)
         cue_start = _aux_start(toks, i)
-        # after the cue: nothing but circumstances up to the sentence end or a comma
-        k = i + 1
-        source_after = None
-        if cue_start > 0 and _is_content_break(toks[cue_start - 1]):
-            # ", said Smith, a spokesman." -> source after the cue
-            e = _np_forward(toks, k, allow_lower=True)
-            if e > k and not any(t.low in _VERBISH for t in toks[k:e]):
-                source_after = (k, e)
-                k = e
-        if source_after is None and lx.CUE_FORMS[toks[i].low] in lx.HEARER_LEMMAS:
+        src = None
+        subj = _subject_before(toks, cue_start)
+        if subj is not None and subj[0] > 0 and _is_content_break(toks[subj[0] - 1]):
+            src, brk, k = subj, subj[0] - 1, i + 1
+        elif cue_start > 0 and _is_content_break(toks[cue_start - 1]) and cue_start == i:
+            # ", said Smith." / "” said Smith, a spokesman." -> the source follows the cue
+            e = _np_forward(toks, i + 1, allow_lower=True)
+            if e > i + 1 and e - i <= 10 and not any(t.low in _VERBISH for t in toks[i + 1 : e]):
+                src, brk, k = (i + 1, e), cue_start - 1, e
+                k = _skip_circumstances(toks, k)
+                if k < n - 1 and toks[k].text == "," and toks[k + 1].low in _APPOSITIVE_OPENERS:
+                    e = k + 1
+                    while e < n and toks[e].text not in ".;!?" and toks[e].text not in QUOTE_TOKENS:
+                        e += 1
+                    src, k = (i + 1, e), e
+        if src is None or any(x in used for x in range(*src)):
+            return None
+        if brk <= 0 and toks[0].text not in QUOTE_TOKENS:
+            return None
+        if lx.CUE_FORMS[toks[i].low] in lx.HEARER_LEMMAS and k == i + 1:
             k = _skip_hearer(toks, k)
         k = _skip_circumstances(toks, k)
-        tail_ok = k >= n or toks[k].text in ",.;!?" or toks[k].text in QUOTE_CHARS or toks[k].low in ("adding", "noting", "saying")
-        if not tail_ok:
+        tail = _tail_kind(toks, k)
+        before = self._content_before(index, toks, brk)
+        if not before:
             return None
-        if source_after is not None:
-            src = source_after
-            brk = cue_start - 1
-        else:
-            # the source sits between a break (comma / closing quote) and the cue
-            brk = None
-            for j in range(cue_start - 1, max(-1, cue_start - _MAX_SOURCE_TOKENS - 1), -1):
-                if _is_content_break(toks[j]):
-                    brk = j
-                    break
-                if toks[j].low in lx.CUE_FORMS and not toks[j].quoted and toks[j].low not in lx.AMBIGUOUS_FORMS or toks[j].text in ";:" or toks[j].quoted:
-                    return None
-            if brk is None or brk + 1 >= cue_start:
-                return None
-            src = (brk + 1, cue_start)
-        if brk <= 0 and not toks[0].quoted and toks[0].text not in QUOTE_CHARS:
+        quoted_before = _is_quote_span(self, before[0])
+        if tail == "other" and not quoted_before:
             return None
-        if any(x in used for x in range(*src)):
-            return None
-        content = self._content_before(index, toks, brk)
-        if not content:
-            return None
-        # "A," she said, "B." -> the quote after the cue belongs to the same speaker
-        if k < n and toks[k].text == "," and k + 1 < n and toks[k + 1].text in QUOTE_CHARS:
-            q = _quote_at(toks[k + 1].start, self.quotes, self.quote_starts)
+        content = before
+        if tail == "quote":
+            q = _quote_at(toks[k + 1 if toks[k].text == "," else k].start, self.quotes, self.quote_starts)
             if q is not None:
                 content.append(q)
+        elif tail == "clause":
+            c0 = k + 1
+            end = self._content_end(index, toks, c0)
+            if end > toks[c0].start:
+                if not quoted_before and toks[0].low in _INTRO_WORDS and _skip_intro_chunks(toks, 0, brk + 1) > brk:
+                    content = []  # "In a speech, Smith said, the plan ..." -> only what follows
+                content.append((toks[c0].start, end))
         cue_end = i + 1
         if cue_end < n and toks[cue_end].low == "in" and cue_end + 2 < n and toks[cue_end + 2].low in ("statement", "interview", "tweet", "post", "email"):
             cue_end += 3
+        if src[0] > i:
+            cue_end = i + 1
         used.update(range(min(src[0], cue_start), max(src[1], cue_end)))
         return _Found(
             [(toks[src[0]].start, toks[src[1] - 1].end)],
-            [(toks[cue_start].start, toks[cue_end - 1].end)] if source_after is None else [(toks[cue_start].start, toks[i].end)],
+            [(toks[cue_start].start, toks[cue_end - 1].end)],
             content,
             index,
         )
@@ -541,7 +558,7 @@ class _Context:
             if toks[j].low == "that" and not toks[j].quoted:
                 that = j
                 break
-            if toks[j].text in ",;:" or toks[j].quoted or toks[j].text in QUOTE_CHARS or toks[j].low in lx.CUE_FORMS:
+            if toks[j].text in ",;:" or toks[j].quoted or toks[j].text in QUOTE_TOKENS or toks[j].low in lx.CUE_FORMS:
                 break
         if that is not None and (that == k or _circumstance_run(toks, k, that) or lemma in lx.HEARER_LEMMAS):
             return that, cue_end
@@ -560,7 +577,7 @@ class _Context:
             return (n, cue_end) if toks[-1].text == ":" else (None, cue_end)
         if k == i + 1 and toks[k].text in ".!?":
             return None, cue_end
-        if n - k < 2 and toks[k].text not in QUOTE_CHARS:
+        if n - k < 2 and toks[k].text not in QUOTE_TOKENS:
             return None, cue_end
         return k, cue_end
 
@@ -579,9 +596,9 @@ class _Context:
         end_tok = toks[brk]
         # a closing quote before the break: the whole quote, wherever it started
         j = brk
-        if end_tok.text in QUOTE_CHARS:
+        if end_tok.text in QUOTE_TOKENS:
             q = _quote_ending_at(end_tok.end, self.quotes, self.quote_ends)
-        elif brk > 0 and toks[brk - 1].text in QUOTE_CHARS:
+        elif brk > 0 and toks[brk - 1].text in QUOTE_TOKENS:
             q = _quote_ending_at(toks[brk - 1].end, self.quotes, self.quote_ends)
         else:
             q = None
@@ -593,7 +610,7 @@ class _Context:
             if toks[k].text in ";" or (toks[k].text == ":" and k > 0):
                 start = toks[k + 1].start
                 break
-        end = _trim_end(self.text, start, end_tok.start if end_tok.text not in QUOTE_CHARS else end_tok.end)
+        end = _trim_end(self.text, start, end_tok.start if end_tok.text not in QUOTE_TOKENS else end_tok.end)
         if end <= start:
             return []
         return [(start, end)]
@@ -648,13 +665,35 @@ def _skip_intro_chunks(toks, start, end) -> int:
     return start
 
 
+_APPOSITIVE_OPENERS = frozenset("a an the who his her its their one another".split())
+
+
+def _tail_kind(toks, k) -> str:
+    """What follows a cue (after its circumstances): the sentence "end", a "quote" that
+    continues the speaker's words, a "clause" after a comma, or "other" words."""
+    n = len(toks)
+    if k >= n or toks[k].text in ".;!?" or toks[k].low in ("adding", "noting", "saying", "citing", "according"):
+        return "end"
+    if toks[k].text in QUOTE_TOKENS:
+        return "quote"
+    if toks[k].text in ",—–":
+        if k + 1 >= n or toks[k + 1].text in ".!?":
+            return "end"
+        if toks[k + 1].text in QUOTE_TOKENS:
+            return "quote"
+        if toks[k + 1].low in ("adding", "noting", "saying", "citing", "according", "who", "which", "while", "as", "and", "but", "in", "after", "before", "when", "because", "though", "although"):
+            return "end"
+        return "clause"
+    return "other"
+
+
 def _clause_opener(toks, c0) -> bool:
     """Does content at c0 open with "that", a quote, a colon lead or a question word?"""
     if c0 >= len(toks):
         return True  # the next paragraph after "X said:"
     t = toks[c0]
     prev = toks[c0 - 1].text if c0 > 0 else ""
-    return t.low in ("that", "whether", "if", "how", "why", "what") or t.text in QUOTE_CHARS or prev in (":", ",")
+    return t.low in ("that", "whether", "if", "how", "why", "what") or t.text in QUOTE_TOKENS or prev in (":", ",")
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -665,7 +704,7 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 
 def _is_content_break(t: Token) -> bool:
-    return not t.quoted and t.text in ",”\"»—–" or t.text in CLOSE_QUOTES
+    return not t.quoted and (t.text in ",—–" or t.text in QUOTE_TOKENS)
 
 
 def _after_comma(toks, i) -> bool:
@@ -680,7 +719,7 @@ def _verb_context(toks, i) -> bool:
         return False
     if prev.endswith(("’s", "'s")):
         return False
-    return nxt == "that" or nxt in (",", ":") or (nxt[:1] in QUOTE_CHARS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
+    return nxt == "that" or nxt in (",", ":") or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
 
 
 def _aux_start(toks, i) -> int:
@@ -733,12 +772,12 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
             if k is not None:
                 start = k - 1
                 continue
-        if (t.quoted or t.text in QUOTE_CHARS) and start < j:
+        if (t.quoted or t.text in QUOTE_TOKENS) and start < j:
             k = _short_quote_open(toks, start)
             if k is not None:
                 start = k - 1
                 continue
-        if t.quoted or t.text in ",;:()[]—–" or t.text in QUOTE_CHARS:
+        if t.quoted or t.text in ",;:()[]—–-" or t.text in QUOTE_TOKENS:
             break
         if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and (_joins_names(toks, start) or _joins_modifiers(toks, start))):
             if t.low not in ("who", "which") or start == j:
@@ -780,11 +819,11 @@ def _paren_open(toks, close) -> int | None:
 def _short_quote_open(toks, end) -> int | None:
     """A short quotation inside a subject: 'a report by “independent experts”'."""
     k = end
-    if toks[k].text in QUOTE_CHARS:
+    if toks[k].text in QUOTE_TOKENS:
         k -= 1
     while k >= 0 and toks[k].quoted and end - k < 6:
         k -= 1
-    if k >= 0 and toks[k].text in QUOTE_CHARS and k > 0 and toks[k - 1].low in ("by", "of", "from", "the", "a", "an", "called", "named", "so-called"):
+    if k >= 0 and toks[k].text in QUOTE_TOKENS and k > 0 and toks[k - 1].low in ("by", "of", "from", "the", "a", "an", "called", "named", "so-called"):
         return k
     return None
 
@@ -826,7 +865,7 @@ def _np_forward(toks, k, allow_lower=True) -> int:
         t = toks[j]
         if t.quoted and j > k:
             break
-        if t.text in ",.;:!?—–()[]" or t.text in QUOTE_CHARS and j > k:
+        if t.text in ",.;:!?—–()[]" or t.text in QUOTE_TOKENS and j > k:
             break
         if t.low in ("that", "who", "which", "when", "while", "because", "as", "and", "but") and j > k and not (t.low == "and" and _joins_names(toks, j)):
             break
@@ -881,7 +920,7 @@ def _skip_hearer(toks, k) -> int:
         while j < n and j - k <= 4 and not toks[j].quoted and toks[j].text[:1].isalnum() and toks[j].low not in ("that", "in", "on", "at", "during", "after", "he", "she", "they", "it", "we", "i"):
             j += 1
         return j
-    while j < n and toks[j].text[:1].isupper() and not toks[j].quoted and toks[j].text not in QUOTE_CHARS:
+    while j < n and toks[j].text[:1].isupper() and not toks[j].quoted and toks[j].text not in QUOTE_TOKENS:
         j += 1
     if j < n and toks[j].low in ("news", "reporters", "newspaper", "agency", "crowd", "audience", "interviewer", "station"):
         j += 1
@@ -895,7 +934,7 @@ def _sentence_subject(toks) -> tuple[int, int] | None:
     while start < n and (toks[start].low in lx.LEADING_FILLERS or toks[start].text in ",—–"):
         start += 1
     j = start
-    while j < n and (toks[j].text[:1].isupper() or toks[j].low in ("of", "the", "and", "’s", "'s")) and not toks[j].quoted and toks[j].text not in QUOTE_CHARS:
+    while j < n and (toks[j].text[:1].isupper() or toks[j].low in ("of", "the", "and", "’s", "'s")) and not toks[j].quoted and toks[j].text not in QUOTE_TOKENS:
         j += 1
     if j == start or j >= n:
         if start < n and toks[start].low in ("he", "she", "they", "we", "i", "it"):
@@ -1143,6 +1182,40 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
             sent = sentences[f.sentence] if 0 <= f.sentence < len(sentences) else None
             href = in_spans(a.content) or (in_spans([(sent.start, sent.end)]) if sent else None)
         a.link = href
+
+
+def _continue_quotes(ctx: _Context, found: list[_Found]) -> None:
+    """"“A,” she said. “B. C.”": a quote that opens the next sentence of the paragraph,
+    with no cue of its own, goes on the speaker's words."""
+    claimed = {f.content[0][0] for f in found if f.content}
+    cue_sentences = {f.sentence for f in found}
+    for f in found:
+        if not f.content or not f.cue:
+            continue
+        last = f.content[-1]
+        if not _is_quote_span(ctx, last) or f.cue[-1][0] < last[0]:
+            continue  # only speaker-after-quote and mid-quote forms
+        index = f.sentence
+        sents = ctx.sentences
+        while True:
+            # the sentence after the one where the current content ends
+            nxt = index + 1
+            while nxt < len(sents) and sents[nxt].start < f.content[-1][1]:
+                nxt += 1
+            if nxt >= len(sents) or sents[nxt].paragraph != sents[f.sentence].paragraph or nxt in cue_sentences:
+                break
+            if ctx.text[sents[index].start : sents[index].end].rstrip()[-1:] not in ".!?" and index == f.sentence:
+                break
+            q = _quote_at(sents[nxt].start, ctx.quotes, ctx.quote_starts)
+            if q is None or q[0] in claimed:
+                break
+            f.content.append(q)
+            claimed.add(q[0])
+            index = nxt
+
+
+def _is_quote_span(ctx: _Context, span: Span) -> bool:
+    return _quote_at(span[0], ctx.quotes, ctx.quote_starts) == span
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:

@@ -17,6 +17,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # whitespace. Whether it really ends a sentence is decided by _is_boundary.
 _CANDIDATE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 
+# After a quote closed by ! ? or . : a speaker and a speech verb continue the sentence.
+_SPEAKER_FOLLOWS = re.compile(
+    r"(?:[A-Z][\w.'’-]*\s+){0,4}(?:said|says|asked|asks|added|adds|told|tells|wrote|writes|"
+    r"replied|tweeted|shouted|exclaimed|continued|recalled|explained|insisted|declared|argued)\b"
+)
+
 # Words after which a period does not end the sentence.
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon
@@ -60,6 +66,8 @@ def _is_boundary(text: str, punct_start: int, after: int, limit: int) -> bool:
     ch = text[nxt]
     if not (ch.isupper() or ch.isdigit() or ch in _OPENERS or not ch.isalpha()):
         return False  # "e.g. the", "the U.S. economy": lower-case continuation
+    if text[after - 1] in "\"”»'" and _SPEAKER_FOLLOWS.match(text, nxt):
+        return False  # “Her mind is shot!” Trump said.
     if text[punct_start] != ".":
         return True
     if after - punct_start > 1 and text[punct_start + 1] in ".…":
