@@ -335,7 +335,11 @@ class _RobotsRules:
 
 
 class HostPacer:
-    """Keeps at least ``delay`` seconds between the starts of two requests to one host."""
+    """Keeps at least ``delay`` seconds between two requests to one host.
+
+    The gap is counted from when the previous response ended (as Heritrix does), so jitter in
+    connection set-up can never bring two requests closer together at the server than ``delay``.
+    """
 
     def __init__(self, delay: float):
         self.delay = delay
@@ -353,6 +357,13 @@ class HostPacer:
         if slept > 0:
             time.sleep(slept)
         return slept
+
+    def finished(self, host: str, delay: float | None = None) -> None:
+        """A request to this host just ended: the next one waits a full gap from now."""
+        gap = max(self.delay, delay or 0.0)
+        with self._lock:
+            now = time.monotonic()
+            self._next_slot[host] = max(self._next_slot.get(host, now), now + gap)
 
     def hold(self, host: str, seconds: float) -> None:
         """Make the next request to a host wait at least this long (Retry-After)."""
@@ -552,11 +563,13 @@ class Fetcher:
             try:
                 response = self._send(url)
             except FetchError as error:
+                self.pacer.finished(key, crawl_delay)
                 if error.reason == "connection-error" and attempt < self.retries:
                     attempt += 1
                     self._back_off(key, self.backoff * 2 ** (attempt - 1))
                     continue
                 raise
+            self.pacer.finished(key, crawl_delay)
             wait = self._retry_wait(response, attempt)
             if wait is None:
                 return response
@@ -687,7 +700,10 @@ class Fetcher:
         try:
             for _ in range(5):  # RFC 9309: follow at least five redirects
                 self.stats.slept += self.pacer.wait(key)
-                response = self._send(url, max_bytes=ROBOTS_MAX_BYTES * 4)
+                try:
+                    response = self._send(url, max_bytes=ROBOTS_MAX_BYTES * 4)
+                finally:
+                    self.pacer.finished(key)
                 location = response.header("location")
                 if response.status in REDIRECT_STATUSES and location:
                     url = urljoin(url, location)
