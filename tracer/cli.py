@@ -240,3 +240,83 @@ def audit_cmd(trace_id, audit_all, format_, db_path):
     click.echo(f"{len(findings) - len(bad)} of {len(findings)} records match", err=True)
     if bad:
         sys.exit(1)
+
+
+# --- issue 8: raters' scores for news domains (tracer/ratings.py) -------------------------
+
+
+@cli.group(name="ratings")
+def ratings_group():
+    """Raters' scores for news domains, shown side by side on every hop."""
+
+
+@ratings_group.command(name="import")
+@click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
+@click.option("--rater", required=True, help="The rater's name as it should be shown (e.g. \"Lin et al. 2023\")")
+@click.option("--as-of", "as_of", required=True, help="The date the rater's list is as of (YYYY-MM-DD)")
+@click.option("--domain-column", default=None, help="Column with the domain (default: domain, site, url, ...)")
+@click.option("--score-column", default=None, help="Column with the score (default: score, rating, pc1, ...)")
+@click.option("--scale", default=None, metavar="MIN:MAX",
+              help="The rater's scale, worst:best (default: 0:1 or 0:100 when the scores fit)")
+@db_option
+def ratings_import_cmd(csv_path, rater, as_of, domain_column, score_column, scale, db_path):
+    """Store a rater's CSV of domain scores (re-importing the same rater and date replaces it).
+
+    Example: tracer ratings import lin2023_domain_pc1.csv --rater "Lin et al. 2023" --as-of 2023-08-25
+    """
+    from .ratings import RatingsError, import_csv
+
+    db = open_db(db_path)
+    try:
+        result = import_csv(db, csv_path, rater=rater, as_of=as_of, domain_column=domain_column,
+                            score_column=score_column, scale=scale)
+    except RatingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{result.rater} ({result.as_of}): {result.imported} domains imported from {result.source_file} "
+               f"(domain column {result.domain_column!r}, score column {result.score_column!r}, "
+               f"scale {result.scale})")
+    if result.replaced:
+        click.echo(f"replaced {result.replaced} rows of the earlier import of the same rater and date", err=True)
+    if result.duplicates:
+        click.echo(f"{result.duplicates} domains listed more than once: the last row kept", err=True)
+    for line in result.skipped[:10]:
+        click.echo(f"skipped {line}", err=True)
+    if len(result.skipped) > 10:
+        click.echo(f"... and {len(result.skipped) - 10} more rows skipped", err=True)
+
+
+@ratings_group.command(name="list")
+@format_option("text", "json")
+@db_option
+def ratings_list_cmd(format_, db_path):
+    """List the imported raters: name, as-of date, scale, domains and source file."""
+    import json
+
+    from .ratings import list_raters
+
+    raters = list_raters(open_db(db_path))
+    if format_ == "json":
+        click.echo(json.dumps(raters, ensure_ascii=False, indent=2))
+    elif not raters:
+        click.echo("no ratings imported (tracer ratings import CSV --rater NAME --as-of DATE)", err=True)
+    for r in raters if format_ == "text" else []:
+        click.echo(f"{r['rater']}\t{r['as_of']}\tscale {r['scale']}\t{r['domains']} domains\t{r['source_file']}")
+
+
+@ratings_group.command(name="lookup")
+@click.argument("url")
+@format_option("text", "json")
+@db_option
+def ratings_lookup_cmd(url, format_, db_path):
+    """Every rater's score for the domain of URL (or a bare host), with its date; "unrated" where none."""
+    import json
+
+    from .ratings import describe, lookup
+
+    found = lookup(open_db(db_path), url)
+    if format_ == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    elif not found:
+        click.echo("no ratings imported (tracer ratings import CSV --rater NAME --as-of DATE)", err=True)
+    for r in found if format_ == "text" else []:
+        click.echo(describe(r))

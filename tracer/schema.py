@@ -157,3 +157,40 @@ def m003_traces(db: Database) -> None:
 def m004_trace_extra(db: Database) -> None:
     # Additive JSON fields of a whole trace (credibility, ...), as hops.extra is for hops.
     db["traces"].add_column("extra", str)
+
+
+@migrations()
+def m005_ratings(db: Database) -> None:
+    # Raters' scores for news domains (issue 8), one row per rater, list date and entry.
+    # "domain" is the rater's entry as written (a host, a registered domain, or host/path
+    # such as theguardian.com/observer); "normalised" maps the rater's scale to 0 (its
+    # worst) .. 1 (its best). A domain with no row for a rater is "unrated", never low.
+    db["ratings"].create(
+        {
+            "rater": str,
+            "domain": str,
+            "score": float,
+            "normalised": float,
+            "as_of": str,  # the date the rater's list is as of (YYYY-MM-DD)
+            "scale": str,  # "worst:best" as given, e.g. "0:1", "0:100"
+            "source_file": str,
+        },
+        pk=("rater", "as_of", "domain"),
+    )
+    db["ratings"].create_index(["domain"])
+    # One row per imported file: what it was (sha256), which columns, how many rows kept.
+    db["rating_imports"].create(
+        {
+            "rater": str,
+            "as_of": str,
+            "scale": str,
+            "source_file": str,
+            "sha256": str,
+            "domain_column": str,
+            "score_column": str,
+            "domains": int,
+            "skipped": int,
+            "imported_at": str,
+        },
+        pk=("rater", "as_of"),
+    )
