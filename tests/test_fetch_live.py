@@ -172,3 +172,20 @@ def test_connection_refused():
     with fetcher() as f:
         result = f.fetch(url)
     assert result.error == "connection-error" and result.status is None
+
+
+def test_utf8_page_with_a_stray_byte_stays_utf8():
+    body = ("<p>" + "Zürich, Genève, Besançon. " * 20 + "</p>").encode() + b"\x93oops\x94"
+    result, _, _ = timed_fetch({"/": page(body, content_type="text/html")})
+    assert "Zürich, Genève" in result.text and result.encoding == "utf-8"
+
+
+def test_wrong_declared_charset_does_not_garble():
+    body = "<p>“Quoted” café</p>".encode("cp1252")
+    result, _, _ = timed_fetch({"/": page(body, content_type="text/html; charset=utf-8")})
+    assert "“Quoted” café" in result.text
+
+
+def test_unknown_charset_label_is_ignored():
+    result, _, _ = timed_fetch({"/": page("<p>café</p>".encode(), content_type="text/html; charset=x-bogus")})
+    assert "café" in result.text

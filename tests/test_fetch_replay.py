@@ -93,3 +93,21 @@ def test_bad_urls_are_outcomes(archive):
         assert fetcher.fetch("not a url").error == "invalid-url"
         assert fetcher.fetch("ftp://news.example/story").error == "unsupported-scheme"
         assert fetcher.fetch("").error == "invalid-url"
+
+
+@pytest.mark.parametrize("url", ["http://", "http://[::1", "http:///path", "https://example.com:99999/",
+                                 "javascript:alert(1)", "mailto:someone@example.com", "data:text/html,hi",
+                                 "   ", "//example.com/x", None])
+def test_malformed_urls_never_raise(url):
+    with Fetcher(offline=True) as fetcher:
+        result = fetcher.fetch(url)
+    assert result.error in ("invalid-url", "unsupported-scheme") and result.status is None
+
+
+def test_corrupt_archive_still_answers_what_it_can(tmp_path, archive):
+    broken = tmp_path / "broken.warc.gz"
+    data = open(archive, "rb").read()
+    broken.write_bytes(data + b"\x1f\x8bgarbage that is not gzip")
+    with Fetcher(archives=[str(broken)], offline=True) as fetcher:
+        assert fetcher.fetch("https://news.example/story").status == 200
+        assert fetcher.archive.errors

@@ -61,6 +61,7 @@ def test_identical_payload_becomes_revisit(tmp_path):
     assert types == ["warcinfo", "response", "request", "revisit", "request"]
     revisit = found[3][1]
     assert revisit.get_header("WARC-Refers-To-Target-URI").endswith("/a")
+    assert revisit.get_header("WARC-Refers-To-Date") == found[1][1].get_header("WARC-Date")
     assert revisit.get_header("WARC-Profile").endswith("/1.1/revisit/identical-payload-digest")
     # The revisit still audits: its body comes from the original record.
     check = check_record(results[1].warc_path, results[1].warc_offset, results[1].sha256)
@@ -99,3 +100,24 @@ def test_replay_reads_what_tracer_wrote(tmp_path):
     with Fetcher(archives=[warc_dir], offline=True) as fetcher:
         replayed = fetcher.fetch(results[0].requested_url)
     assert replayed.origin == "archive" and replayed.sha256 == results[0].sha256
+
+
+def test_revisit_across_runs(tmp_path):
+    # A second Fetcher (a later run) writing into the same folder knows the earlier payloads.
+    routes = {"/a": page("<p>same</p>")}
+    fetch_all(tmp_path, routes, ["/a"], respect_robots=False)
+    results, warc_dir = fetch_all(tmp_path, routes, ["/a"], respect_robots=False)
+    check = check_record(results[0].warc_path, results[0].warc_offset, results[0].sha256)
+    assert check.ok and check.record_type == "revisit"
+
+
+def test_gzip_response_stored_as_sent_and_audits(tmp_path):
+    import gzip
+
+    body = gzip.compress(b"<p>compressed evidence</p>")
+    results, _ = fetch_all(tmp_path, {"/": page(body, Content_Encoding="gzip")}, ["/"], respect_robots=False)
+    result = results[0]
+    assert result.text == "<p>compressed evidence</p>"
+    found = records(result.warc_path)
+    assert all(passed is not False for _, _, passed, _ in found)
+    assert check_record(result.warc_path, result.warc_offset, result.sha256).ok

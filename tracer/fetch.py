@@ -278,8 +278,21 @@ def _try_decode(body: bytes, codec: str) -> str | None:
     try:
         text = body.decode(codec)
     except (UnicodeDecodeError, LookupError):
-        return None
-    return text.lstrip("\ufeff")
+        text = _mostly_utf8(body) if codec == "utf-8" else None
+    return None if text is None else text.lstrip("\ufeff")
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """A UTF-8 page with a few stray bytes (a pasted cp1252 quote) stays UTF-8.
+
+    Falling back to cp1252 for the whole page would garble every correct character to
+    save a handful; so when valid multi-byte sequences outnumber the invalid bytes ten to
+    one, decode as UTF-8 and let the strays become U+FFFD.
+    """
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid_multibyte = sum(1 for ch in text if ord(ch) > 127) - invalid
+    return text if valid_multibyte >= 10 * invalid else None
 
 
 def _decode_cp1252(body: bytes) -> str:
@@ -738,11 +751,13 @@ class Fetcher:
         """A stored response younger than the freshness window, marked origin="cache"."""
         if self.db is None or self.freshness <= 0 or "fetches" not in self.db.table_names():
             return None
+        if self.offline or self.archive is not None:
+            return None  # the user named the archives to answer from: they answer
         since = (datetime.now(timezone.utc) - timedelta(seconds=self.freshness))
         since_text = since.isoformat(timespec="seconds").replace("+00:00", "Z")
         rows = list(self.db.query(
             "select * from fetches where requested_url = ? and error is null and status is not null "
-            "and warc_path is not null and fetched_at >= ? order by id desc limit 1",
+            "and origin = 'live' and warc_path is not null and fetched_at >= ? order by id desc limit 1",
             [url, since_text],
         ))
         if not rows:

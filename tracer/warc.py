@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import socket
 import time
@@ -25,6 +26,8 @@ try:
     from tracer import __version__
 except ImportError:  # the package __init__ is the lead's; keep warc importable without it
     __version__ = "0.1"
+
+LOGGER = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
@@ -143,7 +146,7 @@ class _Location:
     record_type: str
     date: str
     payload_digest: str | None
-    refers_to_uri: str | None = None
+    uri: str = ""
 
 
 class ArchiveIndex:
@@ -164,6 +167,7 @@ class ArchiveIndex:
                 self._add_record(path, iterator.get_record_offset(), record)
         except Exception as error:  # a corrupt tail still leaves the records before it usable
             self.errors.append(f"{path}: {error}")
+            LOGGER.warning("archive %s could only be read in part: %s", path, error)
 
     def _add_record(self, path: str, offset: int, record) -> None:
         headers = record.rec_headers
@@ -176,7 +180,7 @@ class ArchiveIndex:
             record_type=record.rec_type,
             date=headers.get_header("WARC-Date") or "",
             payload_digest=headers.get_header("WARC-Payload-Digest"),
-            refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+            uri=uri.strip("<>"),
         )
         self.by_url.setdefault(normalize_url(uri.strip("<>")), []).append(location)
         if record.rec_type == "response" and location.payload_digest:
@@ -266,10 +270,7 @@ class RollingWarcWriter:
             if self.folder.is_dir():
                 index = ArchiveIndex([self.folder])
                 for digest, loc in index.by_digest.items():
-                    uri = next(
-                        (u for u, locs in index.by_url.items() if loc in locs), ""
-                    )
-                    self.state.digests.setdefault(digest, (uri, loc.date))
+                    self.state.digests.setdefault(digest, (loc.uri, loc.date))
         return self.state.digests
 
     def _current_file(self) -> str:
@@ -309,16 +310,19 @@ class RollingWarcWriter:
         known = self._known_digests().get(digest)
         record_type = "revisit" if known and not exchange.truncated else "response"
 
+        written = {}
+
         def write_records(writer: WARCWriter) -> None:
             response = self._response_record(writer, exchange, digest, known if record_type == "revisit" else None)
             request = self._request_record(writer, exchange)
             writer.write_request_response_pair(request, response)
+            written["date"] = response.rec_headers.get_header("WARC-Date")
 
         # The response record is written first, so its offset is where the file stood.
         offset = self._write(write_records)
         if record_type == "response" and not exchange.truncated:
-            date = self.state.digests.get(digest, (None, None))[1]
-            self.state.digests.setdefault(digest, (exchange.url, date or ""))
+            # Later identical payloads become revisits pointing at this URI and date.
+            self.state.digests.setdefault(digest, (exchange.url, written["date"]))
         return WarcLocation(path=path, offset=offset, record_type=record_type)
 
     def _response_record(self, writer, exchange: Exchange, digest: str, original):
@@ -355,10 +359,6 @@ class RollingWarcWriter:
             is_http_request=True,
         )
         return writer.create_warc_record(exchange.url, "request", http_headers=http_headers)
-
-    def remember_date(self, digest: str, date: str) -> None:
-        uri, _ = self.state.digests.get(digest, ("", ""))
-        self.state.digests[digest] = (uri, date)
 
 
 # ---------------------------------------------------------------- audit
