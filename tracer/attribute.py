@@ -348,6 +348,8 @@ class _Context:
                 continue
             if t.low.endswith("ing") and t.low not in lx.PARTICIPLE_CUES:
                 continue
+            if i > 0 and (t.text[:1].isupper() or toks[_aux_start(toks, i) - 1].low == "to" if _aux_start(toks, i) > 0 else False):
+                continue  # "The Washington Post", "needed to know"
             found = self._inverted(index, toks, i, used) or self._forward(index, toks, i, used)
             if found is not None:
                 yield found
@@ -412,7 +414,7 @@ class _Context:
             if e > i + 1 and e - i <= 10 and not any(t.low in _VERBISH for t in toks[i + 1 : e]):
                 src, brk, k = (i + 1, e), cue_start - 1, e
                 k = _skip_circumstances(toks, k)
-                if k < n - 1 and toks[k].text == "," and toks[k + 1].low in _APPOSITIVE_OPENERS:
+                if k < n - 1 and toks[k].text == "," and toks[k + 1].text not in QUOTE_TOKENS and not toks[k + 1].low.endswith("ing"):
                     e = k + 1
                     while e < n and toks[e].text not in ".;!?" and toks[e].text not in QUOTE_TOKENS:
                         e += 1
@@ -436,7 +438,7 @@ class _Context:
             q = _quote_at(toks[k + 1 if toks[k].text == "," else k].start, self.quotes, self.quote_starts)
             if q is not None:
                 content.append(q)
-        elif tail == "clause":
+        elif tail == "clause" and not quoted_before:
             c0 = k + 1
             end = self._content_end(index, toks, c0)
             if end > toks[c0].start:
@@ -567,6 +569,13 @@ class _Context:
             k = _skip_to_break(toks, k + 3)
         if lemma in lx.HEARER_LEMMAS:
             k = _skip_hearer(toks, k)
+        if k < n and toks[k].low in ("of", "about"):
+            colon = next((j for j in range(k + 1, min(n, k + 8)) if toks[j].text in ":,"), None)
+            if colon is not None and toks[colon].text == ":":
+                cue_end = colon + 1
+                k = colon + 1
+                if k >= n:
+                    return n, cue_end
         k = _skip_circumstances(toks, k)
         if k < n and toks[k].text in ",:" and (k + 1 >= n or True):
             if toks[k].text == ":":
@@ -681,7 +690,7 @@ def _tail_kind(toks, k) -> str:
             return "end"
         if toks[k + 1].text in QUOTE_TOKENS:
             return "quote"
-        if toks[k + 1].low in ("adding", "noting", "saying", "citing", "according", "who", "which", "while", "as", "and", "but", "in", "after", "before", "when", "because", "though", "although"):
+        if toks[k + 1].low.endswith("ing") or toks[k + 1].low in ("adding", "noting", "saying", "citing", "according", "who", "which", "while", "as", "and", "but", "in", "after", "before", "when", "because", "though", "although"):
             return "end"
         return "clause"
     return "other"
@@ -751,6 +760,8 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
     if end == 0:
         return None
     j = end - 1
+    if toks[j].low in ("he", "she", "they", "i", "we", "it", "you") and not toks[j].quoted:
+        return j, end
     if toks[j].text == "," and not toks[j].quoted:
         # "Smith, a spokesman for X, said": go back over the appositive
         k = j - 1

@@ -26,7 +26,7 @@ add allege announce answer argue assert boast brag caution charge claim comment 
 concede conclude confirm contend continue counter declare deny describe disclose emphasize
 emphasise estimate explain forecast indicate insist joke maintain mention note observe
 point post predict proclaim promise propose quip reaffirm recall recount reiterate remark
-repeat reply report respond retort reveal scoff shout signal state stress suggest testify
+repeat reply report respond retort reveal scoff shout signal stress suggest testify
 tweet warn vow pledge acknowledge affirm agree assure inform notify remind mutter posit
 question wonder acknowledge concur urge demand insist ask confess reckon calculate project
 rule opine
@@ -43,6 +43,7 @@ _SPEECH_IRREGULAR = {
     "read": {"reads"},
     "swear": {"swore", "swears"},
     "regret": {"regrets", "regretted"},
+    "state": {"stated", "stating"},
     "prefer": {"prefers", "preferred"},
 }
 # Internal states: "X believes / hopes / fears ...".
@@ -53,13 +54,35 @@ wish
 _STATE_IRREGULAR = {
     "think": {"think", "thinks", "thought", "thinking"},
     "feel": {"feel", "feels", "felt", "feeling"},
-    "know": {"know", "knows", "knew", "known"},
+    "know": {"know", "knows", "knew"},
     "understand": {"understands", "understood"},
+}
+
+
+# Verbs of stance towards someone or something ("X called Y a liar", "X accused Y of ...",
+# "X endorsed Y"): the content is their object and what follows it.
+_STANCE_REGULAR = """
+accuse attack back blame blast cite condemn criticize criticise defend denounce dismiss
+echo endorse express invoke label mock oppose praise reject slam support thank question
+welcome applaud decry lament lambaste ridicule chide scold fault reference
+"""
+_STANCE_IRREGULAR = {
+    "call": {"called", "calls", "calling"},
+    "refer": {"referred", "refers", "referring"},
+    "want": {"want", "wants", "wanted"},
+    "seek": {"sought", "seeks"},
 }
 
 
 def _build_forms() -> dict[str, str]:
     forms: dict[str, str] = {}
+    for lemma in _STANCE_REGULAR.split():
+        for form in _verb_forms(lemma):
+            if not form.endswith("ing"):
+                forms[form] = lemma
+    for lemma, fs in _STANCE_IRREGULAR.items():
+        for form in fs:
+            forms[form] = lemma
     for lemma in _SPEECH_REGULAR.split() + _STATE_REGULAR.split():
         for form in _verb_forms(lemma):
             forms[form] = lemma
@@ -83,7 +106,10 @@ AMBIGUOUS_FORMS = frozenset(
     doubt doubts signal signals demand demands concern repeat testify continue
     continues continued continuing finding reading known written shown feeling thinking
     counters calculate calculated project projected ruled ruling remark remarks
-    pledge pledges vow vows mention mentions caution""".split()
+    pledge pledges vow vows mention mentions caution back backs backed support supports
+    attack attacks blast echo echoes label labels reference references welcome want wants
+    praise slam cite cites defend oppose reject mock question thank blame fault express
+    """.split()
 )
 
 # Verbs that need "that", a quote or a colon before their content counts ("agreed to
