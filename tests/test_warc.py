@@ -121,3 +121,17 @@ def test_gzip_response_stored_as_sent_and_audits(tmp_path):
     found = records(result.warc_path)
     assert all(passed is not False for _, _, passed, _ in found)
     assert check_record(result.warc_path, result.warc_offset, result.sha256).ok
+
+
+def test_refused_body_is_kept_as_truncated_record(tmp_path):
+    from tests.servers import huge_body
+
+    results, _ = fetch_all(tmp_path, {"/": huge_body(5 * 1024 * 1024, declare_length=False)}, ["/"],
+                           respect_robots=False, max_bytes=100_000)
+    result = results[0]
+    assert result.error == "too-large" and result.warc_path
+    with open(result.warc_path, "rb") as stream:
+        stream.seek(result.warc_offset)
+        record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_headers.get_header("WARC-Truncated") == "length"
+        assert record.http_headers.get_statuscode() == "200"

@@ -68,6 +68,8 @@ DEFAULT_MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for
 MAX_CRAWL_DELAY = 60.0  # a robots.txt cannot park the crawl longer than this
 ROBOTS_MAX_BYTES = 512 * 1024  # what Google reads of a robots.txt
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# WARC-Truncated values (WARC 1.1, section 5.13) for a response cut short.
+TRUNCATED_REASONS = {"too-large": "length", "timeout": "time", "connection-error": "disconnect"}
 CHUNK = 64 * 1024
 
 TEXT_TYPES = ("text/", "html", "xml", "json", "javascript", "ecmascript")
@@ -87,6 +89,9 @@ class FetchError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.status = status
+        # Where the (truncated) exchange was archived, when a response had begun.
+        self.warc_path: str | None = None
+        self.warc_offset: int | None = None
 
 
 # ---------------------------------------------------------------- connections
@@ -505,6 +510,7 @@ class Fetcher:
                 response = self._fetch_one(current)
             except FetchError as error:
                 result.final_url, result.error, result.status = current, error.reason, error.status
+                result.warc_path, result.warc_offset = error.warc_path, error.warc_offset
                 return result
             location = response.header("location")
             if response.status in REDIRECT_STATUSES and location:
@@ -634,28 +640,48 @@ class Fetcher:
                 raise FetchError("timeout" if watch.expired else _request_error(error)) from None
             try:
                 peer = _peer_address(response)
-                raw_body, body = self._read_body(response, max_bytes, watch)
+                raw_body, body, failure = self._read_body(response, max_bytes, watch)
             finally:
                 response.close()
         exchange = Exchange(
             url=url, request_headers=headers, status=response.status_code, reason=response.reason or "",
             response_headers=list(response.raw.headers.items()), raw_body=raw_body,
             http_version=_http_version(response), peer_address=peer,
+            truncated=None if failure is None else TRUNCATED_REASONS.get(failure.reason, "unspecified"),
         )
         warc_path, warc_offset = self._archive_exchange(exchange)
+        if failure is not None:
+            # The partial exchange is kept, marked WARC-Truncated, so the refusal can be audited.
+            failure.warc_path, failure.warc_offset = warc_path, warc_offset
+            raise failure
         return _Response(url=url, status=response.status_code, headers=exchange.response_headers,
                          body=body, fetched_at=fetched_at, warc_path=warc_path, warc_offset=warc_offset)
 
-    def _read_body(self, response, max_bytes: int, watch: _Watchdog) -> tuple[bytes, bytes]:
-        """(raw, decoded) body; the cap applies to both, so compression cannot smuggle size."""
+    def _read_body(self, response, max_bytes: int, watch: _Watchdog) -> tuple[bytes, bytes, FetchError | None]:
+        """(raw, decoded, failure): the cap applies to both bodies, so compression cannot smuggle size.
+
+        On failure the bytes read so far are returned with it, for a truncated WARC record.
+        """
+        raw_parts: list[bytes] = []
+        decoded_parts: list[bytes] = []
+        try:
+            inflated = self._read_into(response, max_bytes, watch, raw_parts, decoded_parts)
+        except FetchError as failure:
+            failure.status = response.status_code
+            return b"".join(raw_parts), b"", failure
+        raw = b"".join(raw_parts)
+        return raw, (b"".join(decoded_parts) if inflated else raw), None
+
+    def _read_into(self, response, max_bytes: int, watch: _Watchdog, raw_parts: list, decoded_parts: list) -> bool:
+        """Stream the body into the lists; True when it was Content-Encoded (decoded_parts filled)."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise FetchError("too-large", response.status_code)  # refuse before reading a byte
+            raise FetchError("too-large")  # refuse before reading a byte
         encoding = (response.headers.get("content-encoding") or "identity").strip().lower()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate", ""):
-            raise FetchError("unsupported-content-encoding", response.status_code)
+            raise FetchError("unsupported-content-encoding")
         inflater = _Inflater(encoding, max_bytes) if encoding not in ("identity", "") else None
-        raw_parts, decoded_parts, raw_size = [], [], 0
+        raw_size = 0
         try:
             while True:
                 chunk = response.raw.read1(CHUNK, decode_content=False)
@@ -663,22 +689,18 @@ class Fetcher:
                     break
                 raw_size += len(chunk)
                 if raw_size > max_bytes:
-                    raise FetchError("too-large", response.status_code)
+                    raise FetchError("too-large")
                 raw_parts.append(chunk)
                 if inflater is not None:
                     decoded_parts.append(inflater.feed(chunk))
                 if watch.expired:
-                    raise FetchError("timeout", response.status_code)
-        except FetchError as error:
-            error.status = response.status_code
-            raise
+                    raise FetchError("timeout")
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
             reason = "timeout" if watch.expired or _is_timeout(error) else "connection-error"
-            raise FetchError(reason, response.status_code) from None
+            raise FetchError(reason) from None
         if watch.expired:
-            raise FetchError("timeout", response.status_code)
-        raw = b"".join(raw_parts)
-        return raw, (b"".join(decoded_parts) if inflater is not None else raw)
+            raise FetchError("timeout")
+        return inflater is not None
 
     def _archive_exchange(self, exchange: Exchange) -> tuple[str | None, int | None]:
         if self.warc is None:
