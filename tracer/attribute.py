@@ -594,9 +594,14 @@ class _Context:
         """End offset of content starting at token c0: the sentence end (without its final
         period), or the end of the quote the content opens with."""
         s = self.sentences[index]
-        end = _trim_end(self.text, toks[c0].start if c0 < len(toks) else s.end, s.end)
-        if c0 < len(toks):
-            end = self.extend_to_quote(toks[c0].start, end)
+        if c0 >= len(toks):
+            return s.end
+        stop = _clause_stop(toks, c0)
+        end = s.end if stop >= len(toks) else toks[stop].start
+        end = _trim_end(self.text, toks[c0].start, end)
+        q = _quote_at(toks[c0].start, self.quotes, self.quote_starts)
+        if q is not None and q[1] > end:
+            end = q[1]
         return end
 
     def _content_before(self, index, toks, brk) -> list[Span]:
@@ -675,6 +680,30 @@ def _skip_intro_chunks(toks, start, end) -> int:
 
 
 _APPOSITIVE_OPENERS = frozenset("a an the who his her its their one another".split())
+
+
+_CLAUSE_AFTER_COMMA = frozenset(
+    "and but while whereas though although which where noting adding saying according as".split()
+)
+
+
+def _clause_stop(toks, c0) -> int:
+    """Where content starting at c0 stops: before a new clause of the narrator (", and he
+    added", ", but", ", which", " - ", ";") rather than at the sentence end."""
+    n = len(toks)
+    for j in range(c0 + 3, n):
+        t = toks[j]
+        if t.quoted or t.text in QUOTE_TOKENS:
+            continue
+        if t.text in (";", "—", "–", "-") or (t.text == ":" and j + 1 < n and toks[j + 1].text[:1].isupper()):
+            return j
+        if t.text == "," and j + 1 < n:
+            nxt = toks[j + 1]
+            if nxt.low in _CLAUSE_AFTER_COMMA or (nxt.low.endswith("ing") and nxt.text.islower() and len(nxt.low) > 5):
+                return j
+        if t.low in ("and", "but") and j + 1 < n and toks[j + 1].low in lx.CUE_FORMS and toks[j + 1].low not in lx.AMBIGUOUS_FORMS:
+            return j  # "... and said ..."
+    return n
 
 
 def _tail_kind(toks, k) -> str:
@@ -772,7 +801,7 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
         head = _subject_before(toks, k)
         if head is None:
             return None
-        if toks[k + 1].low in ("citing", "quoting", "according", "who", "which") and toks[k + 1].low != "who":
+        if toks[k + 1].low in ("citing", "quoting", "according", "however", "though", "too", "also", "meanwhile", "instead", "in", "for", "on", "at") or j - k <= 2 and _is_adverb(toks[k + 1]):
             return head  # "Reuters, citing officials, reported": the head alone speaks
         return head[0], end - 1
     start = j
