@@ -227,6 +227,42 @@ def attributions_for(text: str, sentences=None, links=None, paragraphs=None) -> 
     return [attribution_to_json(a) for a in extract_attributions(text, sentences, links, paragraphs)]
 
 
+def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_url: str | None = None) -> dict:
+    """One document of ``tracer attributions``: {"file", "text", "attributions"}.
+
+    Plain text (is_text) is analysed as given; HTML goes through extract.py first (one
+    parse for main text and links), and offsets index into the extracted main text.
+    """
+    if is_text:
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        rows = attributions_for(text)
+    else:
+        from .extract import read_page
+
+        doc, atts = read_page(data, base_url or (name if "://" in name else ""))
+        text = doc.text
+        rows = [attribution_to_json(a) for a in atts]
+    return {"file": name, "text": text, "attributions": rows}
+
+
+def format_attributions_text(result: dict) -> str:
+    """A readable listing of one analysed document: one attribution a line."""
+    text = result["text"]
+    lines = [f"# {result['file']}: {len(result['attributions'])} attributions"]
+
+    def show(spans):
+        return " … ".join(" ".join(text[s:e].split()) for s, e in spans)
+
+    for i, a in enumerate(result["attributions"]):
+        nested = f" (inside #{a['parent']})" if a.get("parent") is not None else ""
+        link = f" <{a['link']}>" if a.get("link") else ""
+        content = show(a["content"])
+        if len(content) > 160:
+            content = content[:157] + "..."
+        lines.append(f"#{i} {a['source_name'] or '(no source)'} [{a['kind']}] {show(a['cue'])!r}{nested}{link}: {content}")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------
 # The rules
 
