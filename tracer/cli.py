@@ -91,16 +91,22 @@ def cli():
 @click.option("--claim", required=True, help="The claim as you read it (paraphrase is fine)")
 @fetch_options
 @click.option("--max-hops", type=click.IntRange(1, 50), default=DEFAULT_MAX_HOPS, show_default=True)
+# issue 9 (tracer/archive.py): dead links are read from web archives
+@click.option("--memento", multiple=True, metavar="URL",
+              help="Web archive asked for a dead link: a Memento TimeGate, or a CDX API ending in /cdx "
+                   "(repeatable; default: the Internet Archive's Wayback Machine)")
+@click.option("--no-archive-fallback", is_flag=True, help="Never ask web archives for dead or changed pages")
 @format_option("text", "json")
 @db_option
-def trace_cmd(url, claim, archives, offline, allow_private, max_hops, format_, db_path):
+def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, no_archive_fallback, format_, db_path):
     """Trace CLAIM from the page at URL to its origin, storing every hop.
 
     Example: tracer trace https://example.com/story --claim "North Korea stole $2 billion"
     """
     db = open_db(db_path)
     result = run_trace(url, claim, db=db, archives=archives, offline=offline, allow_private=allow_private,
-                       max_hops=max_hops, progress=hop_progress())
+                       max_hops=max_hops, progress=hop_progress(),
+                       memento=memento or None, archive_fallback=not no_archive_fallback)  # issue 9
     if format_ == "json":
         click.echo(dumps(result))
     else:

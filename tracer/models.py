@@ -38,6 +38,10 @@ FLAGS = (
     "anonymous-source",
     "unlinked-source",
     "date-order",
+    # issue 9 (tracer/archive.py)
+    "archived-copy",  # the hop was read from a web archive's capture (the live link is dead or changed)
+    "archived-after-citation",  # ... from a capture made after the citing page's date (none before)
+    "added-after-citation",  # the claim sentence was added or changed after the page was cited
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from sqlite_utils import Database
 
-from . import store
+from . import archive, store
 from .extract import read_page
 from .fetch import Fetcher
 from .match import find_claim, quantities
@@ -38,6 +38,9 @@ class TraceOptions:
     offline: bool = False
     allow_private: bool = False
     fetch_options: dict[str, Any] = field(default_factory=dict)
+    # issue 9 (tracer/archive.py): web archives asked when a link is dead; None = the default one.
+    memento: tuple[str, ...] | None = None
+    archive_fallback: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,8 @@ class TraceOptions:
             "archives": list(self.archives),
             "offline": self.offline,
             "allow_private": self.allow_private,
+            "memento": None if self.memento is None else list(self.memento),  # issue 9
+            "archive_fallback": self.archive_fallback,  # issue 9
         }
 
 
@@ -150,6 +155,9 @@ class _Walk:
                                  previous.kind if previous else "unknown", "max-hops"))
                 break
             hop, result = self.fetch_hop(url, depth, source, kind)
+            # issue 9 (tracer/archive.py): a dead link, or a live page that no longer carries the
+            # claim, is read from the web-archive capture closest before the citing page's date.
+            hop, result = archive.rescue_hop(self, hop, result, previous)
             if not result.ok:
                 reason = _fetch_stop_reason(result)
                 if reason == "broken-link":
@@ -179,10 +187,13 @@ class _Walk:
             hop.evidence, hop.evidence_span, hop.match_score = best.text, (best.start, best.end), round(best.score, 3)
             if _numbers_changed(upstream_evidence, hop.evidence):
                 hop.flags.append("claim-drift")
+            # issue 9 (tracer/archive.py): was the claim sentence added after the citing page cited it?
+            archive.check_added_after_citation(self, hop, doc, previous)
             citation = choose_citation(doc, attributions, matches)
             hop.cites = citation
             if citation is None:
-                self.stop(Origin(hop.source, hop.url, hop.kind, "no-further-attribution"), hop)
+                # issue 9: text added after the citation does not make this page the origin
+                self.stop(Origin(hop.source, hop.url, hop.kind, archive.origin_reason(hop)), hop)
                 break
             if citation.kind == "anonymous":
                 hop.flags.append("anonymous-source")
@@ -219,6 +230,8 @@ def trace(
     max_hops: int = DEFAULT_MAX_HOPS,
     fetcher: Fetcher | None = None,
     progress: Callable[[Hop], None] | None = None,
+    memento: tuple[str, ...] | list[str] | None = None,  # issue 9: archive endpoints (None: default)
+    archive_fallback: bool = True,  # issue 9: read dead links from web archives
     **fetch_options: Any,
 ) -> Trace:
     """Trace a claim from a page to its origin; every hop is stored in ``db``.
@@ -229,7 +242,8 @@ def trace(
     if not isinstance(db, Database):
         db = store.open_db(db if db is not None else ":memory:")
     options = TraceOptions(max_hops=max_hops, archives=tuple(str(a) for a in archives), offline=offline,
-                           allow_private=allow_private, fetch_options=fetch_options)
+                           allow_private=allow_private, fetch_options=fetch_options,
+                           memento=None if memento is None else tuple(memento), archive_fallback=archive_fallback)
     result = Trace(claim=claim, start_url=url)
     store.begin_trace(db, result, options.to_json())
     own_fetcher = fetcher is None

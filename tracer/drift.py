@@ -1,0 +1,128 @@
+"""How a claim changed between a page and the source it cites (claim drift).
+
+At each hop the claim sentence of the citing page is compared with the claim
+sentence of the page it cites (upstream): figures and their units, with the
+tolerance a reader allows ("23 per cent", "23.4%" and "almost a quarter" agree;
+35, "around 40" and "more than 50" do not), hedges the source used and the page
+dropped ("may", "reportedly"), quotations that the source does not carry word for
+word, and a named entity put in place of another. Each change is one short
+readable string; an empty list means the claim came through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .match import _ALIASES, Quantity, claim_figures, compatible, quantities, same_kind
+
+# Words by which a writer says a statement is not certain.
+HEDGES = (
+    "may", "might", "could", "reportedly", "allegedly", "possibly", "probably", "likely", "suspected",
+    "believed", "estimated", "unconfirmed", "preliminary", "apparently", "appears", "appear", "suggests",
+    "suggest", "potentially", "unverified", "alleged", "presumably", "thought to",
+)
+# Words that keep some of a hedge's doubt when a page rewrites it.
+_APPROXIMATORS = ("approximately", "around", "about", "roughly", "some", "nearly", "almost", "up to", "an estimated")
+_HEDGE = re.compile(r"\b(" + "|".join(re.escape(h) for h in HEDGES + _APPROXIMATORS) + r")\b")
+_QUOTE = re.compile(r"“([^”]{3,400})”|\"([^\"]{3,400})\"|«([^»]{3,400})»")
+_NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'\-]*(?:\s+(?:of|for|de|the|and)?\s*[A-Z][\w’'\-]*)*")
+_GENERIC = frozenset(
+    """the a an in on at of for and but as it its this that these those he she they we i his her their
+    our mr mrs ms dr according earlier later last monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november december
+    ministry department council authority agency office health government police court city state
+    national regional district university institute news times herald post daily report study""".split()
+)
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^\w\s']", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _hedges(text: str) -> set[str]:
+    # "May" with a capital is a month or a name, not a hedge
+    return {m.group(1) for m in _HEDGE.finditer(text)}
+
+
+def figure_drift(claim: str, here: str, upstream: str) -> list[tuple[Quantity, Quantity | None]]:
+    """Pairs (figure here, figure upstream) that disagree; upstream None when it has none of that kind."""
+    changed = []
+    up = claim_figures(claim, upstream) if quantities(claim) else quantities(upstream)
+    for q in claim_figures(claim, here):
+        kin = [u for u in up if same_kind(q, u)]
+        if not kin:
+            if quantities(claim) and not any(u.unit == q.unit for u in quantities(upstream)):
+                changed.append((q, None))
+            continue
+        if any(compatible(q, u) for u in kin):
+            continue
+        changed.append((q, min(kin, key=lambda u: abs(u.value - q.value))))
+    return changed
+
+
+def _names(text: str, exclude: set[str]) -> list[str]:
+    """Named entities of a sentence: runs of capitalised words, not at the sentence start alone."""
+    found = []
+    for m in _NAME.finditer(text):
+        name = m.group(0).strip()
+        words = [w for w in re.split(r"\s+", name) if w.lower() not in _GENERIC]
+        if m.start() == 0 and len(name.split()) == 1:
+            continue
+        if not words or _norm(name) in exclude or any(_norm(w) in exclude for w in words if len(w) > 3):
+            continue
+        found.append(name)
+    return found
+
+
+def _variants(name: str) -> list[str]:
+    """A name and the other names of the same entity ("DPRK", "North Korea")."""
+    low = _norm(name)
+    canonical = _ALIASES.get(low, low)
+    return [canonical] + [_norm(a) for a, c in _ALIASES.items() if c == canonical]
+
+
+def _mentioned(name: str, text_norm: str) -> bool:
+    """Is a name (or any distinctive word of it, or an alias) mentioned in a normalised text?"""
+    if any(re.search(rf"\b{re.escape(v)}\b", text_norm) for v in _variants(name) if v):
+        return True
+    words = [_norm(w) for w in name.split() if w.lower() not in _GENERIC and len(w) > 2]
+    return any(re.search(rf"\b{re.escape(w[:6])}", text_norm) for w in words) if words else True
+
+
+def compare(
+    claim: str,
+    here: str | None,
+    upstream: str | None,
+    *,
+    upstream_text: str = "",
+    here_text: str = "",
+    exclude_names: tuple[str, ...] | list[str] | set[str] = (),
+    upstream_label: str = "the source",
+) -> list[str]:
+    """What changed from the upstream claim sentence to this one, as short readable strings."""
+    if not here or not upstream:
+        return []
+    changes: list[str] = []
+    for q, u in figure_drift(claim, here, upstream):
+        if u is None:
+            changes.append(f"figure: “{q.phrase}” here, no such figure in {upstream_label}")
+        else:
+            changes.append(f"figure: “{q.phrase}” here, “{u.phrase}” in {upstream_label}")
+    dropped = _hedges(upstream) - _hedges(here)
+    if dropped and not (_hedges(here) & set(HEDGES + _APPROXIMATORS)):
+        words = ", ".join(f"“{h}”" for h in sorted(dropped))
+        changes.append(f"hedge dropped: {words} in {upstream_label}, not here")
+    source_norm = _norm(upstream_text or upstream)
+    for m in _QUOTE.finditer(here):
+        quoted = next(g for g in m.groups() if g)
+        if len(quoted.split()) >= 3 and _norm(quoted) not in source_norm:
+            changes.append(f"quote not verbatim in {upstream_label}: “{quoted.strip()}”")
+    exclude = {_norm(n) for n in exclude_names if n}
+    here_norm = _norm(here_text or here)
+    new = [n for n in _names(here, exclude) if not _mentioned(n, source_norm)]
+    gone = [n for n in _names(upstream, exclude) if not _mentioned(n, here_norm)]
+    if new and gone:
+        changes.append(f"entity: “{new[0]}” here, “{gone[0]}” in {upstream_label}")
+    return changes
