@@ -8,10 +8,10 @@ whatever bytes it likes to ``request.wfile`` — or to nothing at all.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import socket
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -154,11 +154,14 @@ def huge_body(size: int = 500 * 1024 * 1024, declare_length: bool = True):
 
 
 def gzip_bomb(inflated: int = 50 * 1024 * 1024):
-    """A small gzip body that inflates to ``inflated`` bytes of zeros."""
-    compressor = gzip.compress(b"\0" * inflated, compresslevel=9)
+    """A small gzip body that inflates to ``inflated`` bytes of zeros (built without holding them)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * (1024 * 1024)
+    parts = [compressor.compress(block) for _ in range(inflated // len(block))]
+    bomb = b"".join(parts) + compressor.flush()
 
     def handler(request):
-        send(request, 200, compressor, "text/html", {"Content-Encoding": "gzip"})
+        send(request, 200, bomb, "text/html", {"Content-Encoding": "gzip"})
     return handler
 
 
