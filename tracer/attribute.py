@@ -185,12 +185,17 @@ def extract_attributions(
     """Every attribution in text, in text order; nested ones point at their parent."""
     if not text:
         return []
+    n = len(text)
     if paragraphs is None:
         paragraphs = split_paragraphs(text)
+    else:  # offsets from elsewhere: keep them inside the text, ordered, not overlapping
+        paragraphs = _clean_spans(paragraphs, n)
     if sentences is None:
         sentences = split_sentences(text, paragraphs)
+    else:
+        sentences = _clean_sentences(sentences, n, len(paragraphs))
     if not paragraphs:
-        paragraphs = [(0, len(text))]
+        paragraphs = [(0, n)]
     ctx = _Context(text, sentences, paragraphs)
     found: list[_Found] = []
     for index in range(len(sentences)):
@@ -207,6 +212,24 @@ def extract_attributions(
     if links:
         _assign_links(attributions, links, sentences, found)
     return attributions
+
+
+def _clean_spans(spans: list[Span], n: int) -> list[Span]:
+    out: list[Span] = []
+    for s, e in sorted((max(0, min(s, n)), max(0, min(e, n))) for s, e in spans):
+        if e > s and (not out or s >= out[-1][1]):
+            out.append((s, e))
+    return out
+
+
+def _clean_sentences(sentences: list[Sentence], n: int, n_paragraphs: int) -> list[Sentence]:
+    out: list[Sentence] = []
+    last = max(0, n_paragraphs - 1)
+    for x in sorted(sentences, key=lambda x: x.start):
+        s, e = max(0, min(x.start, n)), max(0, min(x.end, n))
+        if e > s and (not out or s >= out[-1].end):
+            out.append(Sentence(s, e, min(max(0, x.paragraph), last)))
+    return out
 
 
 def attribution_to_json(a: Attribution) -> dict:
@@ -1032,13 +1055,19 @@ def _finish(ctx: _Context, f: _Found) -> Attribution:
     text = ctx.text
     raw = " ".join(text[s:e] for s, e in f.source)
     name, kind = canonical_source(raw)
+    n = len(text)
     return Attribution(
-        source=sorted(f.source),
-        cue=sorted(f.cue),
-        content=sorted(f.content),
+        source=_valid_spans(f.source, n),
+        cue=_valid_spans(f.cue, n),
+        content=_valid_spans(f.content, n),
         source_name=name,
         kind=kind,
     )
+
+
+def _valid_spans(spans: list[Span], n: int) -> list[Span]:
+    """Sorted, inside the text, never empty (a guard: the rules should already hold it)."""
+    return sorted({(max(0, s), min(e, n)) for s, e in spans if min(e, n) > max(0, s)})
 
 
 def canonical_source(raw: str) -> tuple[str | None, str]:
