@@ -111,3 +111,22 @@ def test_corrupt_archive_still_answers_what_it_can(tmp_path, archive):
     with Fetcher(archives=[str(broken)], offline=True) as fetcher:
         assert fetcher.fetch("https://news.example/story").status == 200
         assert fetcher.archive.errors
+
+
+def test_replay_from_wacz(tmp_path, archive):
+    import json
+    import zipfile
+
+    wacz = tmp_path / "web.wacz"
+    with zipfile.ZipFile(wacz, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        out.writestr("datapackage.json", json.dumps({"profile": "data-package", "resources": []}))
+        out.write(archive, "archive/data.warc.gz", compress_type=zipfile.ZIP_STORED)
+        out.writestr("pages/pages.jsonl", '{"format": "json-pages-1.0"}\n')
+    with Fetcher(archives=[str(wacz)], offline=True) as fetcher:
+        story = fetcher.fetch("https://news.example/old")
+        gone = fetcher.fetch("https://news.example/gone")
+    assert story.status == 200 and "Café story" in story.text and story.warc_path == str(wacz)
+    assert len(story.redirects) == 1 and gone.status == 404
+
+    from tracer.warc import check_record
+    assert check_record(story.warc_path, story.warc_offset, story.sha256).ok

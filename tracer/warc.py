@@ -13,12 +13,15 @@ import io
 import logging
 import os
 import socket
+import struct
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.limitreader import LimitReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -29,7 +32,7 @@ except ImportError:  # the package __init__ is the lead's; keep warc importable 
 
 LOGGER = logging.getLogger(__name__)
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wacz")
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
 # Headers describing how bytes travelled, not what they are: the stored body is de-chunked.
 HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
@@ -93,12 +96,33 @@ def warc_files(paths) -> list[str]:
 # ---------------------------------------------------------------- reading
 
 
-def _iter_records(path: str, offset: int = 0, check_digests: bool = False):
+def _iter_records(path: str, offset: int = 0, check_digests: bool = False, limit: int | None = None):
     with open(path, "rb") as stream:
         stream.seek(offset)
-        iterator = ArchiveIterator(stream, check_digests=check_digests)
+        source = stream if limit is None else LimitReader(stream, limit)
+        iterator = ArchiveIterator(source, check_digests=check_digests)
         for record in iterator:
             yield iterator, record
+
+
+def wacz_members(path: str) -> list[tuple[str, int, int]]:
+    """(name, data offset, size) of the WARC files inside a WACZ.
+
+    The WACZ spec stores them uncompressed in the zip, so a record inside is read by seeking
+    the .wacz file itself: a record's address stays "file + offset" like any WARC's.
+    """
+    members = []
+    with zipfile.ZipFile(path) as wacz, open(path, "rb") as raw:
+        for info in wacz.infolist():
+            if not info.filename.startswith("archive/") or not info.filename.endswith((".warc", ".warc.gz")):
+                continue
+            if info.compress_type != zipfile.ZIP_STORED:
+                raise ValueError(f"{info.filename} is compressed inside the WACZ (the spec says stored)")
+            raw.seek(info.header_offset)
+            header = raw.read(30)
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            members.append((info.filename, info.header_offset + 30 + name_length + extra_length, info.file_size))
+    return members
 
 
 def read_record(path: str, offset: int, *, max_bytes: int | None = None) -> ArchivedResponse:
@@ -161,13 +185,19 @@ class ArchiveIndex:
 
     def add_file(self, path: str) -> None:
         try:
-            for iterator, record in _iter_records(path):
-                if record.rec_type not in ("response", "revisit"):
-                    continue
-                self._add_record(path, iterator.get_record_offset(), record)
+            if path.endswith(".wacz"):
+                for _, start, size in wacz_members(path):
+                    self._add_records(path, start, size)
+            else:
+                self._add_records(path, 0, None)
         except Exception as error:  # a corrupt tail still leaves the records before it usable
             self.errors.append(f"{path}: {error}")
             LOGGER.warning("archive %s could only be read in part: %s", path, error)
+
+    def _add_records(self, path: str, start: int, size: int | None) -> None:
+        for iterator, record in _iter_records(path, start, limit=size):
+            if record.rec_type in ("response", "revisit"):
+                self._add_record(path, start + iterator.get_record_offset(), record)
 
     def _add_record(self, path: str, offset: int, record) -> None:
         headers = record.rec_headers
