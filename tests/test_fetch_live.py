@@ -6,7 +6,6 @@ import gzip
 import resource
 import time
 
-import pytest
 
 from tracer.fetch import Fetcher
 from tests.servers import (drip, gzip_bomb, huge_body, never_answers, page, redirect,

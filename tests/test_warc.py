@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 
 from warcio.archiveiterator import ArchiveIterator

@@ -21,7 +21,7 @@ import socket
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -440,7 +440,6 @@ class FetcherStats:
     requests: int = 0
     retries: int = 0
     slept: float = 0.0
-    per_host_starts: dict[str, list[float]] = field(default_factory=dict)
 
 
 class Fetcher:
@@ -578,7 +577,6 @@ class Fetcher:
         attempt = 0
         while True:
             self.stats.slept += self.pacer.wait(key, crawl_delay)
-            self.stats.per_host_starts.setdefault(key, []).append(time.monotonic())
             try:
                 response = self._send(url)
             except FetchError as error:
@@ -831,6 +829,8 @@ def _warc_date_to_iso(date: str) -> str | None:
 
 
 def _header_dict(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """FetchResult.headers: names lower-cased (callers look up "location", "memento-datetime"),
+    repeated headers joined with ", " as HTTP allows."""
     merged: dict[str, str] = {}
     for key, value in headers:
         name = key.lower()

@@ -150,7 +150,7 @@ def _archived_response(record, path: str, offset: int, max_bytes: int | None) ->
         stream = record.content_stream()
         body = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
     return ArchivedResponse(
-        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        url=(record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>"),  # WARC 1.1 drafts used <uri>
         status=status,
         headers=header_list,
         body=body,
