@@ -6,7 +6,6 @@ import gzip
 import resource
 import time
 
-
 from tracer.fetch import Fetcher
 from tests.servers import (drip, gzip_bomb, huge_body, never_answers, page, redirect,
                            reset_connection, sequence, serve)
