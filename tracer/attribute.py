@@ -433,7 +433,8 @@ class _Context:
         c0, cue_end = self._content_start(toks, i)
         if c0 is None:
             return None
-        if (passive or toks[i].low and lx.CUE_FORMS[toks[i].low] in lx.WEAK_LEMMAS) and not _clause_opener(toks, c0):
+        weak = lx.CUE_FORMS[toks[i].low] in lx.WEAK_LEMMAS and not _document_shows(toks, subj, i)
+        if (passive or weak) and not _clause_opener(toks, c0):
             return None
         if passive:
             # "It was reported that ...": an attribution without a source
@@ -578,6 +579,8 @@ class _Context:
                 return
             if toks[0].low in lx.DETERMINERS - {"the"} or toks[i - 1].low in lx.CLAUSE_BOUNDARIES:
                 return
+            if i > 4 or len(toks) - i < 6 or toks[0].low in _NOT_SPEAKERS:
+                return  # "Breaking: ...", "South Carolina: names, names": not a speaker
             rest = i + 1
             end = self._content_end(index, toks, rest)
             if end <= toks[rest].start:
@@ -782,6 +785,17 @@ def _tail_kind(toks, k) -> str:
             return "end"
         return "clause"
     return "other"
+
+
+_NOT_SPEAKERS = frozenset(
+    """breaking update updated watch read photo photos video videos editor note exclusive
+    live related see more source sources advertisement correction analysis opinion""".split()
+)
+
+
+def _document_shows(toks, subj, i) -> bool:
+    """"The poll showed Clinton ahead": show/find take a bare clause after a document."""
+    return subj is not None and lx.CUE_FORMS[toks[i].low] in ("show", "find") and toks[subj[1] - 1].low in lx.DOCUMENT_WORDS
 
 
 def _clause_opener(toks, c0) -> bool:

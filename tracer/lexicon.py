@@ -107,7 +107,7 @@ AMBIGUOUS_FORMS = frozenset(
     continues continued continuing finding reading known written shown feeling thinking
     counters calculate calculated project projected ruled ruling remark remarks
     pledge pledges vow vows mention mentions caution back backs backed support supports
-    attack attacks blast echo echoes label labels reference references welcome want wants
+    attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
 )
