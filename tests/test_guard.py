@@ -92,3 +92,27 @@ def test_allow_private_lifts_the_guard():
         with Fetcher(delay=0, timeout=2, allow_private=True, respect_robots=False) as fetcher:
             result = fetcher.fetch(server.url("/"))
         assert result.ok and "hello" in result.text
+
+
+def test_https_connections_are_guarded_too(monkeypatch):
+    # The TLS connection class goes through the same guarded connect, before any handshake.
+    with serve({"*": page("secret")}) as server:
+        real = guard.socket.getaddrinfo
+        monkeypatch.setattr(guard.socket, "getaddrinfo", lambda host, *a, **k:
+                            real("127.0.0.1" if host == "public.example" else host, *a, **k))
+        with Fetcher(delay=0, timeout=2, respect_robots=False) as fetcher:
+            result = fetcher.fetch(f"https://public.example:{server.port}/")
+        assert result.error == "private-address"
+        assert server.log == []
+
+
+def test_name_with_one_private_address_among_public_ones_is_refused(monkeypatch):
+    import socket
+
+    def two_answers(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port))]
+
+    monkeypatch.setattr(guard.socket, "getaddrinfo", two_answers)
+    with Fetcher(delay=0, timeout=2, respect_robots=False) as fetcher:
+        assert fetcher.fetch("http://mixed.example/").error == "private-address"
