@@ -278,3 +278,39 @@ def test_sentence_splitter_keeps_abbreviations():
     ]
     assert [s.paragraph for s in sents] == [0, 0, 1]
     assert split_paragraphs("a\n\n\nb") == [(0, 1), (4, 5)]
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def test_cli_attributions_jsonl_text_and_html(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from tracer.cli import cli
+
+    txt = tmp_path / "a.txt"
+    txt.write_text("The minister said that taxes would rise.\n\nNothing here.", encoding="utf-8")
+    html = tmp_path / "b.html"
+    html.write_text(
+        "<html><body><article><p>According to <a href='/r'>Reuters</a>, the talks failed on Monday "
+        "after a long night of negotiations in the capital.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["attributions", "--text", str(txt), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output.splitlines()[0])
+    assert row["file"] == str(txt) and row["text"] == txt.read_text(encoding="utf-8")
+    assert row["attributions"][0]["source"] == [[0, 12]] and row["attributions"][0]["kind"] == "person"
+
+    result = runner.invoke(cli, ["attributions", str(html), "--base-url", "https://news.example/x", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output.splitlines()[0])
+    a = row["attributions"][0]
+    assert a["source_name"] == "Reuters" and a["link"] == "https://news.example/r"
+    assert row["text"][a["source"][0][0] : a["source"][0][1]] == "Reuters"
+
+    result = runner.invoke(cli, ["attributions", str(tmp_path / "missing.html")])
+    assert result.exit_code != 0 and "missing.html" in result.output
