@@ -134,3 +134,12 @@ def test_refused_body_is_kept_as_truncated_record(tmp_path):
         record = next(iter(ArchiveIterator(stream)))
         assert record.rec_headers.get_header("WARC-Truncated") == "length"
         assert record.http_headers.get_statuscode() == "200"
+
+
+def test_digest_index_beside_the_files(tmp_path):
+    routes = {"/a": page("<p>one</p>"), "/b": page("<p>two</p>"), "/c": page("<p>one</p>")}
+    _, warc_dir = fetch_all(tmp_path, routes, ["/a", "/b", "/c"], respect_robots=False)
+    lines = (warc_dir / "payload-digests.tsv").read_text().splitlines()
+    assert len(lines) == 2  # /c repeats /a's payload: a revisit, not a new line
+    from tracer.warc import ArchiveIndex
+    assert len(ArchiveIndex.for_folder(warc_dir).by_digest) == 2

@@ -786,7 +786,7 @@ class Fetcher:
         try:
             archived = read_record(row["warc_path"], row["warc_offset"], max_bytes=self.max_bytes)
             if archived.record_type == "revisit":
-                ArchiveIndex([Path(row["warc_path"]).parent]).fill_revisit(archived)
+                ArchiveIndex.for_folder(Path(row["warc_path"]).parent).fill_revisit(archived)
         except WarcReadError:
             return None  # the stored copy is gone: fetch again
         result = FetchResult(requested_url=url, fetched_at=row["fetched_at"])

@@ -34,6 +34,9 @@ LOGGER = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wacz")
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
+# Beside tracer's own WARC files: one line per stored payload (digest, file, offset, URI, date),
+# so revisits and their originals are found without decompressing every file in the folder.
+DIGEST_INDEX = "payload-digests.tsv"
 # Headers describing how bytes travelled, not what they are: the stored body is de-chunked.
 HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
 
@@ -216,6 +219,24 @@ class ArchiveIndex:
         if record.rec_type == "response" and location.payload_digest:
             self.by_digest.setdefault(location.payload_digest, location)
 
+    @classmethod
+    def for_folder(cls, folder) -> "ArchiveIndex":
+        """The payload digests of a folder tracer writes to: from its digest index when there
+        is one (fast), else by reading every WARC file in it."""
+        sidecar = Path(folder) / DIGEST_INDEX
+        if not sidecar.is_file():
+            return cls([folder])
+        index = cls()
+        for line in sidecar.read_text(encoding="utf-8", errors="replace").splitlines():
+            fields = line.split("\t")
+            if len(fields) != 5 or not fields[2].isdigit():
+                continue  # a line cut short by a crash
+            digest, name, offset, uri, date = fields
+            location = _Location(path=str(Path(folder) / name), offset=int(offset), record_type="response",
+                                 date=date, payload_digest=digest, uri=uri)
+            index.by_digest.setdefault(digest, location)
+        return index
+
     def __contains__(self, url: str) -> bool:
         return normalize_url(url) in self.by_url
 
@@ -294,14 +315,21 @@ class RollingWarcWriter:
         self._digests_loaded = False
 
     def _known_digests(self) -> dict[str, tuple[str, str]]:
-        # Payloads stored by earlier runs count too: read the folder's index once.
+        # Payloads stored by earlier runs count too: read the folder's digest index once.
         if not self._digests_loaded:
             self._digests_loaded = True
             if self.folder.is_dir():
-                index = ArchiveIndex([self.folder])
+                index = ArchiveIndex.for_folder(self.folder)
                 for digest, loc in index.by_digest.items():
                     self.state.digests.setdefault(digest, (loc.uri, loc.date))
         return self.state.digests
+
+    def _remember_payload(self, digest: str, path: str, offset: int, uri: str, date: str) -> None:
+        self.state.digests.setdefault(digest, (uri, date))
+        clean_uri = uri.replace("\t", "%09").replace("\n", "%0A")
+        # One short line in append mode: lines from concurrent processes do not interleave.
+        with open(self.folder / DIGEST_INDEX, "a", encoding="utf-8") as sidecar:
+            sidecar.write(f"{digest}\t{Path(path).name}\t{offset}\t{clean_uri}\t{date}\n")
 
     def _current_file(self) -> str:
         if self.state.path is None or self.state.size >= self.max_file_size:
@@ -350,9 +378,9 @@ class RollingWarcWriter:
 
         # The response record is written first, so its offset is where the file stood.
         offset = self._write(write_records)
-        if record_type == "response" and not exchange.truncated:
+        if record_type == "response" and not exchange.truncated and digest not in self.state.digests:
             # Later identical payloads become revisits pointing at this URI and date.
-            self.state.digests.setdefault(digest, (exchange.url, written["date"]))
+            self._remember_payload(digest, path, offset, exchange.url, written["date"])
         return WarcLocation(path=path, offset=offset, record_type=record_type)
 
     def _response_record(self, writer, exchange: Exchange, digest: str, original):
@@ -433,7 +461,7 @@ def check_record(path: str, offset: int, expected_sha256: str | None = None,
         check.problems.append(f"unreadable: {error}")
         return check
     if response.record_type == "revisit":
-        index = index or ArchiveIndex([os.path.dirname(path)])
+        index = index or ArchiveIndex.for_folder(os.path.dirname(path))
         if not index.fill_revisit(response):
             check.problems.append("revisit-original-missing")
     check.sha256 = hashlib.sha256(response.body).hexdigest()
@@ -490,7 +518,7 @@ def _audit_row(row: dict, indexes: dict) -> AuditFinding:
         return finding
     folder = os.path.dirname(row["warc_path"])
     if folder not in indexes and os.path.isdir(folder):
-        indexes[folder] = ArchiveIndex([folder])  # only needed for revisits; built once per folder
+        indexes[folder] = ArchiveIndex.for_folder(folder)  # only needed for revisits; built once per folder
     check = check_record(row["warc_path"], row["warc_offset"], row["sha256"], indexes.get(folder))
     finding.problems = check.problems
     if check.ok:
