@@ -143,3 +143,17 @@ def test_digest_index_beside_the_files(tmp_path):
     assert len(lines) == 2  # /c repeats /a's payload: a revisit, not a new line
     from tracer.warc import ArchiveIndex
     assert len(ArchiveIndex.for_folder(warc_dir).by_digest) == 2
+
+
+def test_warcio_checker_passes_and_catches_a_flip(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from warcio.checker import Checker
+
+    results, warc_dir = fetch_all(tmp_path, {"/": page("<p>" + "checked " * 300 + "</p>")}, ["/"])
+    path = results[0].warc_path
+    assert Checker(SimpleNamespace(inputs=[path], verbose=False)).process_all() == 0
+    data = bytearray(open(path, "rb").read())
+    data[results[0].warc_offset + 250] ^= 0x10
+    open(path, "wb").write(bytes(data))
+    assert Checker(SimpleNamespace(inputs=[path], verbose=False)).process_all() != 0
