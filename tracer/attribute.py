@@ -331,6 +331,7 @@ class _Context:
         if not toks:
             return []
         out: list[_Found] = []
+        self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
         for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead):
             for f in rule(index, toks, used, out):
@@ -399,6 +400,8 @@ class _Context:
     # "X said ...", "..., X said", "..., said X", "X told Y that ..."
     def _verb_cues(self, index, toks, used, out):
         n = len(toks)
+        words = [t for t in toks if t.text[:1].isalpha()]
+        title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
         for i in range(n):
             t = toks[i]
             if t.quoted or i in used or t.low not in lx.CUE_FORMS or t.low in lx.PARTICIPLE_CUES and _after_comma(toks, i):
@@ -407,8 +410,10 @@ class _Context:
                 continue
             if t.low.endswith("ing") and t.low not in lx.PARTICIPLE_CUES:
                 continue
-            if i > 0 and (t.text[:1].isupper() or toks[_aux_start(toks, i) - 1].low == "to" if _aux_start(toks, i) > 0 else False):
-                continue  # "The Washington Post", "needed to know"
+            if i > 0 and t.text[:1].isupper() and not title_case:
+                continue  # "The Washington Post" (but "Trump Says ..." in a headline)
+            if _aux_start(toks, i) > 0 and toks[_aux_start(toks, i) - 1].low == "to":
+                continue  # "needed to know"
             found = self._inverted(index, toks, i, used) or self._forward(index, toks, i, used)
             if found is not None:
                 yield found
@@ -426,14 +431,25 @@ class _Context:
         cue_start = _aux_start(toks, i)
         passive = _is_passive(toks, cue_start, i)
         subj = None if passive else _subject_before(toks, cue_start)
-        if subj is None and not passive:
+        shared_source = None
+        if subj is None and not passive and cue_start > 0 and toks[cue_start - 1].low in ("and", "but"):
+            # "Graham called Trump “crazy” and said ...": the same subject speaks again
+            shared_source = self._sentence_source(index, toks, cue_start)
+        if subj is None and not passive and shared_source is None:
             return None
         if subj is not None and any(k in used for k in range(*subj)):
             return None
         c0, cue_end = self._content_start(toks, i)
         if c0 is None:
             return None
-        weak = lx.CUE_FORMS[toks[i].low] in lx.WEAK_LEMMAS and not _document_shows(toks, subj, i)
+        lemma = lx.CUE_FORMS[toks[i].low]
+        infinitive = lemma in lx.INFINITIVE_LEMMAS and c0 < len(toks) and toks[c0].low == "to"
+        if infinitive and toks[c0 - 1].low != "to":
+            pass
+        elif lemma in lx.INFINITIVE_LEMMAS and lemma not in lx.WEAK_LEMMAS and lemma not in ("want",):
+            if not _clause_opener(toks, c0):
+                return None  # "plan" and "decline" without an infinitive are not cues
+        weak = lemma in lx.WEAK_LEMMAS and not _document_shows(toks, subj, i) and not infinitive
         if (passive or weak) and not _clause_opener(toks, c0):
             return None
         if passive:
@@ -450,6 +466,9 @@ class _Context:
             content = [(toks[c0].start, end)]
             if end <= toks[c0].start:
                 return None
+        if shared_source is not None:
+            used.update(range(cue_start, cue_end))
+            return _Found(shared_source, [(toks[cue_start].start, toks[cue_end - 1].end)], content, index)
         s0, s1 = subj
         used.update(range(s0, cue_end))
         return _Found(
@@ -477,6 +496,8 @@ class _Context:
                 if k < n - 1 and toks[k].text == "," and toks[k + 1].text not in QUOTE_TOKENS and not toks[k + 1].low.endswith("ing"):
                     e = k + 1
                     while e < n and toks[e].text not in ".;!?" and toks[e].text not in QUOTE_TOKENS:
+                        if toks[e].text == "," and e + 1 < n and toks[e + 1].low.endswith("ing"):
+                            break  # ", referring to ...": the speaker's action, not the speaker
                         e += 1
                     src, k = (i + 1, e), e
         if src is None or any(x in used for x in range(*src)):
@@ -517,6 +538,17 @@ class _Context:
             content,
             index,
         )
+
+    def _sentence_source(self, index, toks, before: int) -> list[Span] | None:
+        """The source of the latest attribution found earlier in this sentence, else the
+        noun phrase that opens the sentence."""
+        for f in reversed(self._current):
+            if f.sentence == index and f.source and f.cue and f.cue[0][1] <= toks[before].start:
+                return list(f.source)
+        subj = _sentence_subject(toks)
+        if subj is None or subj[1] > before:
+            return None
+        return [(toks[subj[0]].start, toks[subj[1] - 1].end)]
 
     def _participle(self, index, toks, i, used, out) -> _Found | None:
         """"X did Y, saying/adding that Z": the participle's source is the clause subject."""
@@ -789,7 +821,8 @@ def _tail_kind(toks, k) -> str:
 
 _NOT_SPEAKERS = frozenset(
     """breaking update updated watch read photo photos video videos editor note exclusive
-    live related see more source sources advertisement correction analysis opinion""".split()
+    live related see more source sources advertisement correction analysis opinion latest
+    the""".split()
 )
 
 
@@ -911,6 +944,9 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
     start = _skip_leading_circumstance(toks, start, end)
     if start >= end:
         return None
+    if start > 0 and toks[start - 1].text == "," and _circumstance_run(toks, start, end) and toks[start].low in ("on", "in", "at", "during", "last", "this", "earlier", "late", "early", "later"):
+        # "Ryan, the top Republican, on Tuesday called": the time phrase is no subject
+        return _subject_before(toks, start)
     if not any(t.text[:1].isalpha() for t in toks[start:end]):
         return None
     # a subject does not start with a verb or preposition

@@ -62,6 +62,7 @@ _STATE_IRREGULAR = {
 # Verbs of stance towards someone or something ("X called Y a liar", "X accused Y of ...",
 # "X endorsed Y"): the content is their object and what follows it.
 _STANCE_REGULAR = """
+refuse decline threaten plan intend recount recite reiterate declare vote
 accuse attack back blame blast cite condemn criticize criticise defend denounce dismiss
 echo endorse express invoke label mock oppose praise reject slam support thank question
 welcome applaud decry lament lambaste ridicule chide scold fault reference
@@ -70,6 +71,7 @@ _STANCE_IRREGULAR = {
     "call": {"called", "calls", "calling"},
     "refer": {"referred", "refers", "referring"},
     "want": {"want", "wants", "wanted"},
+    "offer": {"offered", "offers"},
     "seek": {"sought", "seeks"},
 }
 
@@ -110,6 +112,12 @@ AMBIGUOUS_FORMS = frozenset(
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
+)
+
+# Verbs whose content may be an infinitive: "pledged to stay", "declined to comment".
+INFINITIVE_LEMMAS = frozenset(
+    """promise pledge vow agree threaten refuse decline seek offer plan intend want hope
+    expect urge ask vote""".split()
 )
 
 # Verbs that need "that", a quote or a colon before their content counts ("agreed to

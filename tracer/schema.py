@@ -194,3 +194,60 @@ def m005_ratings(db: Database) -> None:
         },
         pk=("rater", "as_of"),
     )
+
+
+@migrations()
+def m006_corpus(db: Database) -> None:
+    # The searchable corpus (issue 6, tracer/corpus.py). corpus_docs gives each indexed
+    # document a stable integer id (documents' own key is a 64-char digest); its sentences
+    # are the rows first_sentence .. first_sentence + n_sentences - 1 of `sentences`, and
+    # each sentence's text is in the contentless FTS5 table sentences_fts under the same rowid.
+    db.execute(
+        """create table corpus_docs (
+            id integer primary key,
+            document_id text not null unique references documents(id),
+            nurl text,              -- the URL in normal form (tracer.warc.normalize_url)
+            ncanonical text,        -- the page's canonical URL in normal form
+            payload_digest text,    -- WARC-Payload-Digest, to resolve revisit records
+            captured text,          -- WARC-Date / fetch time, when the page has no date
+            first_sentence integer,
+            n_sentences integer
+        )"""
+    )
+    db.execute("create index corpus_docs_nurl on corpus_docs(nurl)")
+    db.execute("create index corpus_docs_ncanonical on corpus_docs(ncanonical)")
+    db.execute("create index corpus_docs_payload_digest on corpus_docs(payload_digest)")
+    db.execute(
+        "create table sentences (id integer primary key, doc integer not null, idx integer not null, "
+        "[start] integer not null, [end] integer not null, paragraph integer)"
+    )
+    db.execute(
+        "create virtual table sentences_fts using fts5(text, content='', "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    # A redirect recorded in a WARC or met while crawling: cited links resolve through it.
+    db.execute("create table corpus_redirects (nurl text primary key, location text not null)")
+    # How far each WARC file has been indexed: a rerun continues from done_offset.
+    db.execute(
+        """create table corpus_files (
+            path text primary key, size integer, mtime real, mode text,
+            done_offset integer not null default 0, records integer not null default 0,
+            documents integer not null default 0, errors text, started_at text, finished_at text
+        )"""
+    )
+    # The crawl frontier and visited set (tracer/crawl.py): one row per URL in normal form.
+    db.execute(
+        """create table crawl_queue (
+            url text primary key,     -- normal form
+            requested_url text not null,
+            depth integer not null,
+            priority integer not null, -- 0 cited link of an attribution, 1 seed/feed entry, 2 in-text link, 3 other link
+            kind text not null default 'page', -- page | sitemap | feed | seed
+            seq integer not null,
+            status text not null default 'queued', -- queued | done | error | skipped
+            parent text,
+            seed_host text,
+            fetched_at text, status_code integer, error text, document_id text
+        )"""
+    )
+    db.execute("create index crawl_queue_next on crawl_queue(status, depth, priority, seq)")
