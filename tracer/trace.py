@@ -2,33 +2,56 @@
 
 Each hop: fetch the page, read it, find the claim, find who the page cites for
 it, and follow that citation. The walk stops, with a recorded reason, at a page
-that cites nobody for the claim, at a named source that is not online, at
-anonymous sources, at a dead link, at a loop, or at the hop limit. Every hop is
-written to the audit store as soon as it is known.
+that cites nobody for the claim, at a named source that is not online (after
+looking it up among the pages tracer has stored), at anonymous sources, at a dead
+link, at a loop, at a page that no longer carries the claim, or at the hop limit.
+Every hop is written to the audit store as soon as it is known; what a later hop
+teaches about an earlier one (drift, a swapped main branch) updates that row.
+
+A page that attributes the claim to two sources gives a tree: each further source
+is walked as a branch, and the best-supported chain (one that reaches an origin,
+with the most hops carrying the claim) becomes the main chain, ``Trace.hops``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlite_utils import Database
 
 from . import archive, store
+from .dates import is_after, page_date, time_window
+from .drift import compare as drift_compare
 from .extract import read_page
 from .fetch import Fetcher
-from .match import find_claim, quantities
-from .models import Citation, FetchResult, Hop, Origin, Trace
-from .resolve import choose_citation
+from .match import confidence, find_claim, quantities
+from .models import Citation, Document, FetchResult, Hop, Origin, Trace
+from .resolve import Candidate, citations_for_claim, lookup_source, same_source
 
 DEFAULT_MAX_HOPS = 8
+MAX_BRANCHES = 4
 
 # FetchResult.error values that mean "the page is not there" rather than "we could not ask".
 _FETCH_STOP_REASONS = {
     "not-archived": "not-archived",
     "robots-disallowed": "robots-disallowed",
 }
+# A cited link that no server answers is as dead as a 404.
+_UNREACHABLE = {"dns-error", "connection-error", "tls-error", "invalid-url"}
+# How well a chain is supported, by the way it ended.
+_OUTCOME_RANK = {
+    "no-further-attribution": 3,
+    "unlinked-source": 2,
+    "anonymous-source": 2,
+    "max-hops": 2,
+    "loop": 1,
+    "claim-not-found": 1,
+}
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid")
 
 
 @dataclass
@@ -38,9 +61,9 @@ class TraceOptions:
     offline: bool = False
     allow_private: bool = False
     fetch_options: dict[str, Any] = field(default_factory=dict)
-    # issue 9 (tracer/archive.py): web archives asked when a link is dead; None = the default one.
-    memento: tuple[str, ...] | None = None
+    # Web-archive fallback (tracer/archive.py): read a dead or changed page from a capture.
     archive_fallback: bool = True
+    memento: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,8 +71,8 @@ class TraceOptions:
             "archives": list(self.archives),
             "offline": self.offline,
             "allow_private": self.allow_private,
-            "memento": None if self.memento is None else list(self.memento),  # issue 9
-            "archive_fallback": self.archive_fallback,  # issue 9
+            "archive_fallback": self.archive_fallback,
+            **({"memento": list(self.memento)} if self.memento else {}),
         }
 
 
@@ -70,16 +93,36 @@ def make_fetcher(db: Database, options: TraceOptions) -> Fetcher:
     )
 
 
-def _fetch_stop_reason(result: FetchResult) -> str:
+def url_key(url: str | None) -> str | None:
+    """The form in which two URLs are one page: no scheme, no "www.", no trailing slash,
+    no fragment, no tracking parameters."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return url
+    if host.startswith("www."):
+        host = host[4:]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING_PARAMS)]
+    path = parts.path.rstrip("/") or "/"
+    return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
+
+
+def _fetch_stop_reason(result: FetchResult, depth: int) -> str:
     if result.error in _FETCH_STOP_REASONS:
         return _FETCH_STOP_REASONS[result.error]
     if result.status is not None and result.status >= 400:
+        return "broken-link"
+    if depth > 0 and result.error in _UNREACHABLE:
         return "broken-link"
     return "fetch-error"
 
 
 def _numbers_changed(upstream: str | None, downstream: str | None) -> bool:
-    """A first drift check: the figures of the claim sentence differ between two hops."""
+    """The first drift check, kept for callers: the figures of two sentences share no value."""
     if not upstream or not downstream:
         return False
     up = {round(q.value, 6) for q in quantities(upstream)}
@@ -87,8 +130,72 @@ def _numbers_changed(upstream: str | None, downstream: str | None) -> bool:
     return bool(up and down and not (up & down))
 
 
+def _citation_json(c: Citation, **more: Any) -> dict[str, Any]:
+    return {"source": c.source, "cue": c.cue, "link": c.link, "sentence": c.sentence, "kind": c.kind,
+            "resolved_by": c.resolved_by, **more}
+
+
+def _update_hop_row(db: Database, hop_id: int, hop: Hop, branch: int | None = None) -> None:
+    """Rewrite the parts of a stored hop that later hops change: flags, extra, citation, branch."""
+    cites = hop.cites
+    row: dict[str, Any] = {
+        "flags": json.dumps(hop.flags, ensure_ascii=False),
+        "extra": json.dumps(hop.extra, ensure_ascii=False),
+        "cite_source": cites.source if cites else None,
+        "cite_kind": cites.kind if cites else None,
+        "cite_cue": cites.cue if cites else None,
+        "cite_link": cites.link if cites else None,
+        "cite_sentence": cites.sentence if cites else None,
+        "resolved_by": cites.resolved_by if cites else None,
+    }
+    if branch is not None:
+        row["branch"] = branch
+    with db.atomic():
+        db["hops"].update(hop_id, row)
+
+
+@dataclass
+class _Step:
+    """A hop of a chain as it is walked: the hop, its row id, and the page it read."""
+
+    hop: Hop
+    hop_id: int
+    doc: Document | None = None
+    day: Any = None  # the page's date (datetime.date) from metadata or visible text
+
+
+@dataclass
+class _Chain:
+    """One path of the tree: the main chain (branch 0) or a branch off another chain."""
+
+    branch: int
+    steps: list[_Step] = field(default_factory=list)
+    origin: Origin | None = None
+    fork_depth: int | None = None  # depth of the hop the branch leaves from
+    from_branch: int | None = None
+    prefix: list[_Step] = field(default_factory=list)  # the path from the start page to the fork
+    candidate: Candidate | None = None  # the citation the branch follows
+    lookup: dict[str, Any] | None = None  # how that citation was found, when it had no link
+
+    @property
+    def path(self) -> list[_Step]:
+        return self.prefix + self.steps
+
+    def support(self) -> tuple:
+        reason = self.origin.reason if self.origin else None
+        carried = [s.hop.match_score for s in self.path if s.hop.evidence]
+        return (_OUTCOME_RANK.get(reason, 0), len(carried), sum(carried) / len(carried) if carried else 0.0)
+
+
+@dataclass
+class _Fork:
+    chain: _Chain
+    step_index: int  # index in chain.path of the hop that cites the branch
+    candidate: Candidate
+
+
 class _Walk:
-    """State of one trace while it is walked: the chain so far and where it is stored."""
+    """State of one trace while it is walked: the chains so far and where they are stored."""
 
     def __init__(self, trace: Trace, db: Database, fetcher: Fetcher, options: TraceOptions,
                  progress: Callable[[Hop], None] | None) -> None:
@@ -97,29 +204,41 @@ class _Walk:
         self.fetcher = fetcher
         self.options = options
         self.progress = progress
-        self.hop_ids: list[int] = []
-        self.seen_urls: set[str] = set()
+        self.chains: list[_Chain] = []
+        self.forks: list[_Fork] = []
 
-    def record(self, hop: Hop, stop_reason: str | None = None) -> None:
+    # ------------------------------------------------------------ recording
+
+    def record(self, chain: _Chain, hop: Hop, stop_reason: str | None = None, doc: Document | None = None,
+               day: Any = None) -> _Step:
+        path = chain.path
         hop_id = store.save_hop(
-            self.db, self.trace.id, hop,
-            parent_hop_id=self.hop_ids[-1] if self.hop_ids else None,
+            self.db, self.trace.id, hop, branch=chain.branch,
+            parent_hop_id=path[-1].hop_id if path else None,
             stop_reason=stop_reason,
         )
-        self.hop_ids.append(hop_id)
-        self.trace.hops.append(hop)
+        step = _Step(hop, hop_id, doc, day)
+        chain.steps.append(step)
         for flag in hop.flags:
             self.trace.add_flag(flag)
         if self.progress:
             self.progress(hop)
+        return step
 
-    def stop(self, origin: Origin, last_hop: Hop | None = None) -> None:
-        """End the chain: record the last hop (if not yet) with the stop reason."""
-        self.trace.origin = origin
+    def stop(self, chain: _Chain, origin: Origin, last_hop: Hop | None = None, **kw: Any) -> None:
+        """End a chain: record the last hop (if not yet) with the stop reason."""
+        chain.origin = origin
         if last_hop is not None:
-            self.record(last_hop, stop_reason=origin.reason)
-        elif self.hop_ids:
-            store.set_stop_reason(self.db, self.hop_ids[-1], origin.reason)
+            self.record(chain, last_hop, stop_reason=origin.reason, **kw)
+        elif chain.path:
+            store.set_stop_reason(self.db, chain.path[-1].hop_id, origin.reason)
+
+    def update(self, step: _Step) -> None:
+        _update_hop_row(self.db, step.hop_id, step.hop)
+        for flag in step.hop.flags:
+            self.trace.add_flag(flag)
+
+    # ------------------------------------------------------------ one hop
 
     def fetch_hop(self, url: str, depth: int, source: str | None, kind: str) -> tuple[Hop, FetchResult]:
         result = self.fetcher.fetch(url)
@@ -142,81 +261,273 @@ class _Walk:
             hop.flags.append("redirect")
         return hop, result
 
-    def run(self, start_url: str) -> Trace:
+    def _closing_step(self, chain: _Chain, *urls: str | None) -> _Step | None:
+        keys = {url_key(u) for u in urls if u}
+        for step in chain.path:
+            hop_keys = {url_key(u) for u in (step.hop.url, step.hop.requested_url) if u}
+            if step.doc is not None and step.doc.canonical:
+                hop_keys.add(url_key(step.doc.canonical))
+            if keys & hop_keys:
+                return step
+        return None
+
+    def walk(self, chain: _Chain, url: str, source: str | None, kind: str, depth: int) -> None:
+        """Follow citations from url until the chain stops."""
         claim = self.trace.claim
-        url: str | None = start_url
-        source: str | None = None
-        kind = "outlet"
-        upstream_evidence: str | None = None
-        previous: Hop | None = None
-        for depth in range(self.options.max_hops + 1):
-            if depth == self.options.max_hops:
-                self.stop(Origin(previous.source if previous else None, previous.url if previous else None,
-                                 previous.kind if previous else "unknown", "max-hops"))
-                break
+        while True:
+            previous = chain.path[-1] if chain.path else None
+            if depth >= self.options.max_hops:
+                last = previous.hop if previous else None
+                self.stop(chain, Origin(last.source if last else None, last.url if last else None,
+                                        last.kind if last else "unknown", "max-hops"))
+                return
             hop, result = self.fetch_hop(url, depth, source, kind)
-            # issue 9 (tracer/archive.py): a dead link, or a live page that no longer carries the
-            # claim, is read from the web-archive capture closest before the citing page's date.
-            hop, result = archive.rescue_hop(self, hop, result, previous)
+            hop, result = archive.rescue_hop(self, hop, result, previous.hop if previous else None)
+            if previous is not None and result.redirects:
+                closing = self._closing_step(chain, result.final_url)
+                if closing is not None:  # redirected back onto a page of the chain
+                    self._loop(chain, hop, closing, result.final_url)
+                    return
             if not result.ok:
-                reason = _fetch_stop_reason(result)
+                reason = _fetch_stop_reason(result, depth)
                 if reason == "broken-link":
                     hop.flags.append("broken-link")
                 hop.url = result.final_url if result.status is not None else None
-                self.stop(Origin(source or url, url, kind, reason), hop)
-                break
+                dead = result.final_url or url
+                self.stop(chain, Origin(source or dead, dead, kind, reason), hop)
+                return
             if not result.is_html:
                 # A report PDF, a dataset: online, but tracer does not read past it.
-                hop.kind = "document" if kind in ("unknown", "document") else kind
-                self.stop(Origin(source or url, hop.url, hop.kind, "no-further-attribution"), hop)
-                break
+                hop.kind = "document" if kind in ("unknown", "document", "person") else kind
+                self.stop(chain, Origin(source or hop.url, hop.url, hop.kind, "no-further-attribution"), hop)
+                return
             doc, attributions = read_page(result.text, hop.url)
-            hop.document_id = store.save_document(self.db, doc, attributions, sha256=result.sha256, fetch_id=hop.fetch_id)
+            hop.document_id = store.save_document(self.db, doc, attributions, sha256=result.sha256,
+                                                  fetch_id=hop.fetch_id)
             hop.title = doc.title
-            hop.published = doc.published
-            if depth == 0:
-                hop.source = doc.publisher or hop.source
-            self.seen_urls.update(u for u in (url, hop.url, doc.canonical) if u)
-            if previous is not None and previous.published and doc.published and doc.published[:10] > previous.published[:10]:
+            day, date_source = page_date(doc.published, result.text)
+            hop.published = doc.published or (day.isoformat() if day else None)
+            if date_source == "visible":
+                hop.extra["date_source"] = "visible"
+            self._describe_source(hop, doc, depth)
+            if previous is not None and is_after(hop.published, previous.hop.published):
                 hop.flags.append("date-order")  # the cited page is dated after the page citing it
+                hop.extra["date_order"] = (f"published {hop.published[:10]}, after the page citing it "
+                                           f"(hop {previous.hop.depth}, {previous.hop.published[:10]})")
             matches = find_claim(doc, claim)
             if not matches:
-                self.stop(Origin(hop.source, hop.url, hop.kind, "claim-not-found"), hop)
-                break
+                self.stop(chain, Origin(hop.source, hop.url, hop.kind, "claim-not-found"), hop, doc=doc, day=day)
+                return
             best = matches[0]
             hop.evidence, hop.evidence_span, hop.match_score = best.text, (best.start, best.end), round(best.score, 3)
-            if _numbers_changed(upstream_evidence, hop.evidence):
-                hop.flags.append("claim-drift")
-            # issue 9 (tracer/archive.py): was the claim sentence added after the citing page cited it?
-            archive.check_added_after_citation(self, hop, doc, previous)
-            citation = choose_citation(doc, attributions, matches)
+            hop.extra["confidence"] = confidence(best.score)
+            archive.check_added_after_citation(self, hop, doc, previous.hop if previous else None)
+            if previous is not None:
+                self._drift(previous, hop, doc)
+            candidates = citations_for_claim(doc, attributions, matches)
+            if not candidates:
+                reason = archive.origin_reason(hop, "no-further-attribution")
+                self.stop(chain, Origin(hop.source, hop.url, hop.kind, reason), hop, doc=doc, day=day)
+                return
+            main, others = candidates[0], candidates[1:]
+            citation = main.citation
             hop.cites = citation
-            if citation is None:
-                # issue 9: text added after the citation does not make this page the origin
-                self.stop(Origin(hop.source, hop.url, hop.kind, archive.origin_reason(hop)), hop)
-                break
-            if citation.kind == "anonymous":
+            if others:
+                hop.extra["also_cites"] = [_citation_json(o.citation) for o in others]
+            if main.anonymous or citation.kind == "anonymous":
                 hop.flags.append("anonymous-source")
-                self.stop(Origin(citation.source, hop.url, "anonymous", "anonymous-source"), hop)
-                break
+                hop.extra["anonymous"] = main.anonymous or citation.source
+            if citation.kind == "anonymous":
+                # "people familiar with the matter": the chain ends at the page that relies on them
+                self.stop(chain, Origin(hop.source, hop.url, hop.kind, "anonymous-source"), hop, doc=doc, day=day)
+                self._queue_forks(chain, others)
+                return
             if not citation.link:
-                self.record(hop)
-                self._stop_unlinked(citation, depth + 1)
-                break
-            if citation.link in self.seen_urls:
+                hit = self._lookup(chain, citation, doc, day, hop)
+                if hit is None:
+                    step = self.record(chain, hop, doc=doc, day=day)
+                    self._queue_forks(chain, others, step)
+                    self._stop_unlinked(chain, citation, depth + 1)
+                    return
+            closing = self._closing_step(chain, citation.link) if citation.link else None
+            if closing is None and url_key(citation.link) in {url_key(hop.url), url_key(url), url_key(doc.canonical)}:
+                closing = _Step(hop, -1)  # a page that cites itself
+            if closing is not None:
                 hop.flags.append("loop")
-                self.stop(Origin(citation.source, citation.link, citation.kind, "loop"), hop)
-                break
-            self.record(hop)
-            previous, upstream_evidence = hop, hop.evidence
-            url, source, kind = citation.link, citation.source, citation.kind
-        return self.trace
+                hop.extra["loop_to"] = {"depth": closing.hop.depth, "url": closing.hop.url, "source": closing.hop.source}
+                self.stop(chain, Origin(citation.source, citation.link, citation.kind, "loop"), hop, doc=doc, day=day)
+                self._queue_forks(chain, others)
+                return
+            step = self.record(chain, hop, doc=doc, day=day)
+            self._queue_forks(chain, others, step)
+            url, source, kind, depth = citation.link, citation.source, citation.kind, depth + 1
 
-    def _stop_unlinked(self, citation: Citation, depth: int) -> None:
+    def _loop(self, chain: _Chain, hop: Hop, closing: _Step, url: str | None) -> None:
+        hop.flags.append("loop")
+        hop.extra["loop_to"] = {"depth": closing.hop.depth, "url": closing.hop.url, "source": closing.hop.source}
+        self.stop(chain, Origin(hop.source, url, hop.kind, "loop"), hop)
+
+    def _describe_source(self, hop: Hop, doc: Document, depth: int) -> None:
+        """What the page says about itself: its publisher for hop 0, a study's DOI, an outlet's kind."""
+        if depth == 0:
+            hop.source = doc.publisher or hop.source
+        meta = doc.meta or {}
+        if meta.get("citation_doi") or meta.get("dc.identifier", "").lower().startswith(("doi:", "10.")):
+            doi = meta.get("citation_doi") or meta["dc.identifier"]
+            hop.extra["doi"] = doi.removeprefix("doi:").removeprefix("https://doi.org/")
+            if meta.get("citation_journal_title"):
+                hop.extra["journal"] = meta["citation_journal_title"]
+            if depth > 0:
+                hop.kind = "document"
+        elif depth > 0 and hop.kind in ("unknown", "person") and doc.publisher and same_source(doc.publisher, hop.source):
+            hop.kind = "outlet" if (meta.get("og:type") or "article") == "article" else "organisation"
+
+    def _drift(self, previous: _Step, hop: Hop, doc: Document) -> None:
+        """Compare the citing hop's claim sentence with this one (upstream): record what changed on it."""
+        citing = previous.hop
+        changes = drift_compare(
+            self.trace.claim, citing.evidence, hop.evidence,
+            upstream_text=doc.text,
+            here_text=previous.doc.text if previous.doc else "",
+            exclude_names=[n for n in (citing.source, hop.source, doc.publisher,
+                                       citing.cites.source if citing.cites else None) if n],
+            upstream_label=f"the source (hop {hop.depth})",
+        )
+        if not changes:
+            return
+        citing.extra["drift"] = changes
+        if "claim-drift" not in citing.flags:
+            citing.flags.append("claim-drift")
+        self.update(previous)
+
+    def _lookup(self, chain: _Chain, citation: Citation, doc: Document, day: Any, hop: Hop):
+        """A named source without a link: find the page among the stored ones."""
+        if not citation.source or citation.kind == "anonymous":
+            return None
+        window = time_window(citation.sentence or "", day)
+        exclude = {u for s in chain.path for u in (s.hop.url, s.hop.requested_url) if u} | {hop.url, doc.url}
+        hit = lookup_source(self.db, citation.source, self.trace.claim, before=hop.published or day,
+                            window=window, exclude=exclude)
+        if hit is None:
+            return None
+        citation.link, citation.resolved_by = hit.url, "lookup"
+        hop.flags.append("unlinked-source")
+        hop.extra["lookup"] = {**hit.to_json(), "window": [window[0].isoformat(), window[1].isoformat()] if window else None}
+        return hit
+
+    def _stop_unlinked(self, chain: _Chain, citation: Citation, depth: int) -> None:
         """A named source with no link ends the chain as a hop with no URL."""
         hop = Hop(depth=depth, url=None, source=citation.source, kind=citation.kind,
                   parent=depth - 1, flags=["unlinked-source"])
-        self.stop(Origin(citation.source, None, citation.kind, "unlinked-source"), hop)
+        self.stop(chain, Origin(citation.source, None, citation.kind, "unlinked-source"), hop)
+
+    # ------------------------------------------------------------ branches
+
+    def _queue_forks(self, chain: _Chain, others: list[Candidate], step: _Step | None = None) -> None:
+        index = len(chain.path) - 1 if step is None else chain.path.index(step)
+        for candidate in others:
+            self.forks.append(_Fork(chain, index, candidate))
+
+    def _walk_fork(self, fork: _Fork) -> None:
+        parent = fork.chain
+        prefix = parent.path[: fork.step_index + 1]
+        fork_hop = prefix[-1].hop
+        branch = _Chain(branch=len(self.chains), fork_depth=fork_hop.depth, from_branch=parent.branch, prefix=prefix,
+                        candidate=fork.candidate)
+        self.chains.append(branch)
+        citation = fork.candidate.citation
+        depth = fork_hop.depth + 1
+        if not citation.link:
+            doc = prefix[-1].doc
+            hit = None
+            if doc is not None:
+                probe = Hop(depth=fork_hop.depth, url=fork_hop.url, published=fork_hop.published)
+                hit = self._lookup(branch, citation, doc, prefix[-1].day, probe)
+                branch.lookup = probe.extra.get("lookup")
+            if hit is None:
+                self._stop_unlinked(branch, citation, depth)
+                return
+        closing = self._closing_step(branch, citation.link)
+        if closing is not None:
+            hop = Hop(depth=depth, url=None, requested_url=citation.link, source=citation.source, kind=citation.kind,
+                      parent=fork_hop.depth, flags=["loop"],
+                      extra={"loop_to": {"depth": closing.hop.depth, "url": closing.hop.url, "source": closing.hop.source}})
+            self.stop(branch, Origin(citation.source, citation.link, citation.kind, "loop"), hop)
+            return
+        self.walk(branch, citation.link, citation.source, citation.kind, depth)
+
+    def _choose_main(self) -> None:
+        """Make the best-supported chain the main one (branch 0), swapping rows if needed."""
+        main = self.chains[0]
+        contenders = [c for c in self.chains[1:] if c.from_branch == 0 and c.steps]
+        if not contenders:
+            return
+        best = max(contenders, key=lambda c: c.support())
+        if best.support() <= main.support():
+            return
+        fork = best.fork_depth
+        cut = next(i for i, s in enumerate(main.steps) if s.hop.depth == fork) + 1
+        fork_step = main.steps[cut - 1]
+        old_tail = main.steps[cut:]
+        # the old main tail becomes the branch, the branch becomes the main tail
+        for step in best.steps:
+            _update_hop_row(self.db, step.hop_id, step.hop, branch=0)
+        for step in old_tail:
+            _update_hop_row(self.db, step.hop_id, step.hop, branch=best.branch)
+        old_origin = main.origin
+        main.steps, best.steps = main.steps[:cut] + best.steps, old_tail
+        main.origin, best.origin = best.origin, old_origin
+        best.prefix = main.steps[:cut]
+        for other in self.chains[1:]:
+            if other is not best and other.from_branch == 0 and other.fork_depth is not None and other.fork_depth >= cut:
+                other.from_branch = best.branch
+        # the fork hop now cites the new main source first, the old one among the others
+        hop = fork_step.hop
+        if hop.cites is not None and best.candidate is not None:
+            chosen = best.candidate.citation
+            others = [c for c in hop.extra.get("also_cites", []) if not same_source(c.get("source"), chosen.source)]
+            hop.extra["also_cites"] = [_citation_json(hop.cites)] + others
+            hop.cites = chosen
+            if best.lookup:
+                hop.extra["lookup"] = best.lookup
+                if "unlinked-source" not in hop.flags:
+                    hop.flags.append("unlinked-source")
+            _update_hop_row(self.db, fork_step.hop_id, hop)
+        if main.origin:
+            store.set_stop_reason(self.db, main.steps[-1].hop_id, main.origin.reason)
+
+    # ------------------------------------------------------------ the whole walk
+
+    def run(self, start_url: str) -> Trace:
+        main = _Chain(branch=0)
+        self.chains.append(main)
+        self.walk(main, start_url, None, "outlet", 0)
+        while self.forks and len(self.chains) <= MAX_BRANCHES:
+            self._walk_fork(self.forks.pop(0))
+        if len(self.chains) > 1:
+            self._choose_main()
+        self._finish()
+        return self.trace
+
+    def _finish(self) -> None:
+        trace = self.trace
+        main = self.chains[0]
+        trace.hops = [s.hop for s in main.steps]
+        trace.origin = main.origin
+        branches = sorted(self.chains[1:], key=lambda c: c.branch)
+        trace.branches = [[s.hop for s in c.steps] for c in branches]
+        if branches:
+            trace.extra["branch_origins"] = [
+                {"branch": c.branch, "forks_at": c.fork_depth, "from_branch": c.from_branch,
+                 "origin": asdict(c.origin) if c.origin else None}
+                for c in branches
+            ]
+        flags: list[str] = []
+        for hop in trace.hops + [h for b in trace.branches for h in b]:
+            for flag in hop.flags:
+                if flag not in flags:
+                    flags.append(flag)
+        trace.flags = flags
 
 
 def trace(
@@ -230,8 +541,8 @@ def trace(
     max_hops: int = DEFAULT_MAX_HOPS,
     fetcher: Fetcher | None = None,
     progress: Callable[[Hop], None] | None = None,
-    memento: tuple[str, ...] | list[str] | None = None,  # issue 9: archive endpoints (None: default)
-    archive_fallback: bool = True,  # issue 9: read dead links from web archives
+    archive_fallback: bool = True,
+    memento: tuple[str, ...] | list[str] | None = None,
     **fetch_options: Any,
 ) -> Trace:
     """Trace a claim from a page to its origin; every hop is stored in ``db``.
@@ -243,15 +554,21 @@ def trace(
         db = store.open_db(db if db is not None else ":memory:")
     options = TraceOptions(max_hops=max_hops, archives=tuple(str(a) for a in archives), offline=offline,
                            allow_private=allow_private, fetch_options=fetch_options,
-                           memento=None if memento is None else tuple(memento), archive_fallback=archive_fallback)
+                           archive_fallback=archive_fallback, memento=tuple(memento) if memento else None)
     result = Trace(claim=claim, start_url=url)
     store.begin_trace(db, result, options.to_json())
     own_fetcher = fetcher is None
     fetcher = fetcher or make_fetcher(db, options)
+    walk = _Walk(result, db, fetcher, options, progress)
     try:
-        _Walk(result, db, fetcher, options, progress).run(url)
+        walk.run(url)
     finally:
         if own_fetcher:
             fetcher.close()
+        if result.origin is None and walk.chains:
+            walk._finish()
+        from .credibility import attach  # issue 8: credibility per hop and chain (never raises)
+
+        attach(result, db)
         store.finish_trace(db, result)
     return result
