@@ -201,6 +201,17 @@ def set_stop_reason(db: Database, hop_id: int, reason: str) -> None:
         db["hops"].update(hop_id, {"stop_reason": reason})
 
 
+def update_hop_extra(db: Database, hop_id: int, fields: dict[str, Any]) -> None:
+    """Merge fields into a stored hop's extra JSON (a later stage adding to a hop already written)."""
+    with db.atomic():
+        row = db.execute("select extra from hops where id = ?", [hop_id]).fetchone()
+        if row is None:
+            return
+        extra = json.loads(row[0] or "{}")
+        extra.update(fields)
+        db["hops"].update(hop_id, {"extra": _json(extra)})
+
+
 def finish_trace(db: Database, trace: Trace) -> None:
     trace.finished_at = utcnow()
     origin = trace.origin

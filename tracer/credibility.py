@@ -1,0 +1,1027 @@
+"""Credibility judgements that explain themselves: per hop, per chain and per claim.
+
+tracer does not judge whether a claim is true. It judges the trail behind it: did the
+claim reach an origin, is that origin a primary source (an official body, a document)
+or an outlet, did each hop say what its source said (numbers, direct quotes), is the
+chain dated in order, does it go round in a circle, does it rest on anonymous sources,
+and, over many pages (``assess_claim``), how many independent origins stand behind the
+repeats. Every judgement is a named signal with a value and a sentence a person can read;
+raters' scores (``tracer.ratings``) are shown side by side with their dates and never
+merged into one number, and "unrated" stays distinct from "low".
+
+Direction: a chain runs from the page where the claim was read (depth 0) to its origin.
+``upstream_hop`` is the hop a page cites: one step closer to the origin. Signals about a
+citation (was it linked, does the source carry the claim, did the numbers or quotes
+change on the way) belong to the citing hop, the one that may have got it wrong.
+
+Public API: ``assess_hop``, ``assess_chain``, ``assess_trace``, ``attach`` (used by
+``tracer.trace.trace``), ``source_kind``, ``host_kind``, ``assess_claim`` and
+``sources_from_traces`` (per claim, over a corpus or a set of traces).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from .match import Quantity, quantities
+from .models import Hop, Origin, Trace
+from .ratings import lookup as ratings_lookup
+from .resolve import domain_matches_source, registered_domain
+
+# Raters' normalised scores (0 = the rater's worst, 1 = its best) read as low / high.
+LOW_RATING = 0.4
+HIGH_RATING = 0.7
+# A claim match below this at a hop is called weak.
+WEAK_MATCH = 0.6
+# Pages sharing this share of 5-word shingles are copies of one another.
+COPY_OVERLAP = 0.6
+
+SCORE_FORMULA = ("origin × mean(fidelity, linkage, dates); the origin part is first averaged with "
+                 "origin_rating when the origin is an outlet that raters rate")
+
+SOURCE_KINDS = ("official-body", "primary-document", "wire-service", "outlet", "organisation", "person",
+                "anonymous", "unknown")
+PRIMARY_KINDS = ("official-body", "primary-document")
+
+_KIND_PHRASE = {
+    "official-body": "an official body",
+    "primary-document": "a primary document",
+    "wire-service": "a wire service",
+    "outlet": "a news outlet",
+    "organisation": "an organisation",
+    "person": "a person",
+    "anonymous": "anonymous sources",
+    "unknown": "a source of unknown kind",
+}
+
+# --- source kinds by host ------------------------------------------------------------------
+
+# Second-level labels that mean government under a country code: gov.uk, gouv.fr, gob.mx,
+# go.jp, govt.nz, gv.at, gc.ca, admin.ch, nic.in, gub.uy, mil.br.
+_GOV_SECOND_LEVEL = {"gov", "gouv", "gob", "go", "govt", "gv", "gc", "admin", "nic", "gub", "mil", "govern"}
+# Registered domains of official bodies that no suffix rule catches (international bodies,
+# parliaments, courts, central banks, governments on ordinary TLDs).
+OFFICIAL_DOMAINS = frozenset("""
+un.org un.int europa.eu coe.int unicef.org unhcr.org undp.org unesco.org wfp.org unep.org ohchr.org
+ilo.org fao.org imf.org worldbank.org wto.org oecd.org iaea.org icj-cij.org icc-cpi.int opcw.org
+canada.ca gov.scot gov.wales parliament.uk parliament.scot senedd.wales judiciary.uk supremecourt.uk
+nhs.uk police.uk bankofengland.co.uk oireachtas.ie courts.ie bundestag.de bundesrat.de
+bundesregierung.de bundesverfassungsgericht.de bundesbank.de assemblee-nationale.fr senat.fr elysee.fr
+conseil-constitutionnel.fr banque-france.fr camera.it senato.it governo.it congreso.es senado.es
+tweedekamer.nl rijksoverheid.nl riksdagen.se regeringen.se folketinget.dk stortinget.no eduskunta.fi
+parl.ca parliament.nz boj.or.jp kremlin.ru government.ru
+""".split())
+# Registered-domain labels that name a parliament or a court (parliament.nz, courts.ie).
+_OFFICIAL_LABEL = re.compile(r"(?:parliament|parlament|parlamento|senate|senat|senado|congress|congreso|"
+                             r"supremecourt|judiciary|courts|assembly)")
+WIRE_DOMAINS = frozenset("""
+reuters.com apnews.com ap.org afp.com dpa.com dpa-international.com ansa.it efe.com xinhuanet.com news.cn
+tass.com tass.ru interfax.com interfax.ru kyodonews.net jiji.com yna.co.kr upi.com aa.com.tr bernama.com
+ptinews.com aninews.in pa.media aap.com.au
+""".split())
+# Press-release services publish the issuer's own statement: a primary document.
+RELEASE_DOMAINS = frozenset("prnewswire.com businesswire.com globenewswire.com einpresswire.com accesswire.com".split())
+DOCUMENT_DOMAINS = frozenset("doi.org arxiv.org ssrn.com biorxiv.org medrxiv.org zenodo.org osf.io".split())
+_DOCUMENT_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|csv|odt|ods|pptx?)$", re.I)
+
+_WIRE_NAMES = re.compile(r"\b(?:reuters|associated press|AP|AFP|agence france[- ]presse|dpa|xinhua|tass|interfax|"
+                         r"kyodo|jiji|yonhap|ANSA|EFE|UPI|PA media|press association|anadolu|bernama|"
+                         r"press trust of india|PTI|AAP)\b|\b(?:news|press|wire) (?:agency|service)\b", re.I)
+_DOCUMENT_NAMES = re.compile(r"\b(?:report|study|paper|filing|ruling|judg(?:e)?ment|verdict|indictment|complaint|"
+                             r"lawsuit|press release|statement|data|dataset|survey|census|memo|memorandum|letter|"
+                             r"transcript|minutes|records?|audit|white paper|bulletin|document|assessment|"
+                             r"analysis|figures|statistics|inspection|review|investigation|inquiry|evaluation)\b", re.I)
+_OFFICIAL_NAMES = re.compile(r"\b(?:ministry|ministers?|department|government|parliament|congress|senate|court|"
+                             r"police|commission|council|agency|treasury|embassy|authority|administration|"
+                             r"white house|pentagon|kremlin|united nations|security council|european union|"
+                             r"federal|state department|bureau|office of|prosecutors?|regulator|central bank|"
+                             r"mayor|governor|president)\b|\b(?:UN|U\.N\.|EU|WHO|IMF|NATO|OECD)\b", re.I)
+
+
+def _strip_reserved(host: str) -> tuple[str, str | None]:
+    """Test hosts: ``fwb.gov.example`` is read as ``fwb.gov`` (``.example`` is reserved, RFC 2606)."""
+    if host.endswith(".example") and host.count(".") >= 2:
+        return host[: -len(".example")], " (read without the reserved .example suffix of test hosts)"
+    return host, None
+
+
+def host_kind(url_or_host: str | None) -> tuple[str, str] | None:
+    """What a host says about the kind of source: ``(kind, why)`` or None when it says nothing.
+
+    >>> host_kind("https://home.treasury.gov/news/press-releases/sm1234")[0]
+    'official-body'
+    """
+    if not url_or_host:
+        return None
+    parts = urlsplit(url_or_host if "://" in url_or_host else "//" + url_or_host)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        return None
+    shown = host
+    host, note = _strip_reserved(host)
+    note = note or ""
+    labels = host.split(".")
+    domain = registered_domain(host) or host
+    if labels[-1] in ("gov", "mil"):
+        return "official-body", f"{shown} is a government host (.{labels[-1]}){note}"
+    if labels[-1] == "int":
+        return "official-body", f"{shown} is an international organisation's host (.int){note}"
+    if len(labels) >= 2 and len(labels[-1]) == 2 and labels[-2] in _GOV_SECOND_LEVEL:
+        return "official-body", f"{shown} is a government host (.{labels[-2]}.{labels[-1]}){note}"
+    if len(labels) >= 4 and labels[-1] == "us" and labels[-3] == "state":
+        return "official-body", f"{shown} is a US state government host (.state.{labels[-2]}.us){note}"
+    for i in range(len(labels) - 1):
+        if ".".join(labels[i:]) in OFFICIAL_DOMAINS:
+            return "official-body", f"{shown} belongs to {'.'.join(labels[i:])}, an official body{note}"
+    if _OFFICIAL_LABEL.fullmatch(domain.split(".")[0]):
+        return "official-body", f"{shown} is a parliament's or court's host ({domain}){note}"
+    if domain in RELEASE_DOMAINS:
+        return "primary-document", f"{shown} is a press-release service: the issuer's own statement{note}"
+    if domain in DOCUMENT_DOMAINS:
+        return "primary-document", f"{shown} hosts papers and documents{note}"
+    if _DOCUMENT_PATH.search(parts.path or ""):
+        return "primary-document", f"the URL is a document file ({parts.path.rsplit('.', 1)[-1].lower()})"
+    if domain in WIRE_DOMAINS:
+        return "wire-service", f"{shown} is a wire service ({domain}){note}"
+    return None
+
+
+def _document_meta(db: Database | None, hop: Hop) -> dict[str, Any]:
+    if db is None or not hop.document_id:
+        return {}
+    row = db.execute("select meta from documents where id = ?", [hop.document_id]).fetchone()
+    try:
+        return json.loads(row[0]) if row and row[0] else {}
+    except (TypeError, ValueError):
+        return {}
+
+
+def source_kind(hop: Hop, db: Database | None = None) -> tuple[str, str]:
+    """The kind of source a hop is, and why: host rules, then page metadata, then wording."""
+    name = hop.source or ""
+    if hop.kind == "anonymous":
+        return "anonymous", f"the page names no source: “{name}”" if name else "the page names no source"
+    by_host = host_kind(hop.url or hop.requested_url)
+    if by_host and by_host[0] == "official-body":
+        return by_host
+    meta = _document_meta(db, hop)
+    doi = meta.get("citation_doi") or (meta.get("dc.identifier") if "10." in (meta.get("dc.identifier") or "") else None)
+    if doi:
+        return "primary-document", f"the page is a paper (DOI {doi})"
+    if meta.get("citation_title") or meta.get("citation_journal_title"):
+        return "primary-document", "the page carries document metadata (citation_title)"
+    if by_host:
+        return by_host
+    if hop.url and hop.status and hop.kind == "document":
+        return "primary-document", "the page is a document, not an article"
+    if name and _WIRE_NAMES.search(name):
+        return "wire-service", f"“{name}” is a wire service"
+    if name and (hop.kind == "document" or _DOCUMENT_NAMES.search(name)):
+        issuer = _OFFICIAL_NAMES.search(name)
+        by = f" from an official body ({issuer.group(0)})" if issuer else ""
+        return "primary-document", f"“{name}” is a document{by}"
+    if name and hop.kind in ("organisation", "unknown", "document") and _OFFICIAL_NAMES.search(name):
+        return "official-body", f"“{name}” is an official body ({_OFFICIAL_NAMES.search(name).group(0)})"
+    if hop.url and hop.status and hop.kind in ("person", "unknown", "organisation") and (
+            domain_matches_source(hop.url, name) or meta.get("og:type") == "article"):
+        site = (f"on its own site ({registered_domain(hop.url)})" if domain_matches_source(hop.url, name)
+                else "an article (og:type)")
+        return "outlet", f"{name or 'the source'} publishes news: the page is {site}"
+    if hop.kind in ("outlet", "organisation", "person"):
+        what = {"outlet": "a news outlet", "organisation": "an organisation", "person": "a person"}[hop.kind]
+        if hop.depth == 0:
+            return hop.kind, f"{name or 'the page'}, where the claim was read, is {what}"
+        return hop.kind, f"{name or 'the source'} is {what}, as the citing page names it"
+    if hop.url:
+        return "outlet", "a web page with no sign of an official or primary source"
+    return "unknown", "nothing says what kind of source this is"
+
+
+# --- text helpers --------------------------------------------------------------------------
+
+_QUOTE_RE = re.compile(r"[“„«]([^“”„«»]{3,600}?)[”»]|\"([^\"]{3,600}?)\"")
+_HEDGES = re.compile(r"(?:more than|over|at least|at most|about|around|roughly|nearly|almost|up to|approximately|"
+                     r"some|as many as|as much as|as high as|fewer than|less than|under|an estimated|estimated)\s*$",
+                     re.I)
+_WORD_TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return " ".join(re.sub(r"[^\w']+", " ", text).split())
+
+
+def direct_quotes(text: str | None, min_words: int = 3) -> list[str]:
+    """Direct quotations of at least ``min_words`` words (shorter ones are scare quotes)."""
+    if not text:
+        return []
+    found = []
+    for m in _QUOTE_RE.finditer(text):
+        q = (m.group(1) or m.group(2) or "").strip(" ,.;:")
+        if len(_WORD_TOKEN.findall(q)) >= min_words and q not in found:
+            found.append(q)
+    return found
+
+
+def _closest(quote: str, source: str) -> tuple[float, str | None]:
+    """The passage of the source most like a quote, and the share of the quote's words it keeps.
+
+    The window with the most words in common (in order) wins; the passage runs from its
+    first to its last common word, stretched by as many words as the quote has beyond its
+    own first and last common words ("large-scale and increasingly sophisticated" ->
+    "large and increasingly complex").
+    """
+    qwords = _fold(quote).split()
+    tokens = list(_WORD_TOKEN.finditer(source))
+    words = [_fold(t.group(0)) for t in tokens]
+    n = len(qwords)
+    if not n or not words:
+        return 0.0, None
+    wanted = set(qwords)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(qwords)
+    best: tuple[int, int] = (0, 0)
+    span = None
+    for i in range(len(words)):
+        window = words[i : i + n + 2]
+        if len(wanted.intersection(window)) * 3 < n:
+            continue
+        matcher.set_seq1(window)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        if not blocks:
+            continue
+        common = sum(b.size for b in blocks)
+        first, last = blocks[0], blocks[-1]
+        lo = max(0, i + first.a - first.b)
+        hi = min(len(words) - 1, i + last.a + last.size - 1 + (n - last.b - last.size))
+        key = (common, -(hi - lo))
+        if key > best:
+            best, span = key, (lo, hi)
+    if span is None:
+        return 0.0, None
+    return best[0] / n, source[tokens[span[0]].start() : tokens[min(span[1], len(tokens) - 1)].end()]
+
+
+def _hedge(text: str, q: Quantity) -> str:
+    m = _HEDGES.search(text[max(0, q.start - 30) : q.start])
+    return f"{m.group(0).strip().lower()} {q.text}" if m else q.text
+
+
+def _same_value(a: Quantity, b: Quantity) -> bool:
+    hi = max(abs(a.value), abs(b.value))
+    return a.value == b.value or (hi > 0 and abs(a.value - b.value) / hi <= 0.05)
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    return a.unit == b.unit or a.unit is None or b.unit is None
+
+
+def number_changes(source_text: str | None, citing_text: str | None) -> list[dict[str, Any]]:
+    """Figures the citing text gives differently from its source: [{"from", "to", "direction"}].
+
+    A figure counts as changed when the citing sentence has a figure its source lacks and the
+    source has a comparable figure the citing sentence lacks ("at least 35" -> "around 40").
+    Rounding within 5% is not a change.
+    """
+    if not source_text or not citing_text:
+        return []
+    up = quantities(source_text)
+    down = quantities(citing_text)
+    if not up or not down:
+        return []
+    up_only = [q for q in up if not any(_same_value(q, d) for d in down)]
+    down_only = [d for d in down if not any(_same_value(d, q) for q in up)]
+    changes = []
+    for d in down_only:
+        candidates = [q for q in up_only if _comparable(q, d)]
+        if not candidates:
+            continue
+        q = min(candidates, key=lambda c: abs(c.start / max(1, len(source_text)) - d.start / max(1, len(citing_text))))
+        up_only.remove(q)
+        changes.append({
+            "from": _hedge(source_text, q),
+            "to": _hedge(citing_text, d),
+            "from_value": q.value,
+            "to_value": d.value,
+            "direction": "grew" if d.value > q.value else "shrank",
+        })
+    return changes
+
+
+def _date(text: str | None) -> str | None:
+    return text[:10] if text and re.match(r"\d{4}-\d{2}-\d{2}", text) else None
+
+
+def _name(hop: Hop | None) -> str:
+    if hop is None:
+        return "(nobody)"
+    if hop.source:
+        return hop.source
+    url = hop.url or hop.requested_url
+    return (urlsplit(url).hostname or url) if url else "(unnamed source)"
+
+
+def _signal(name: str, value: Any, explanation: str) -> dict[str, Any]:
+    return {"name": name, "value": value, "explanation": explanation}
+
+
+def _document_text(db: Database | None, hop: Hop) -> str | None:
+    if db is not None and hop.document_id:
+        row = db.execute("select text from documents where id = ?", [hop.document_id]).fetchone()
+        if row and row[0]:
+            return row[0]
+    return hop.evidence
+
+
+def _their_drift(hop: Hop) -> str | None:
+    """The trace engine's own drift finding on a hop (issue 5), in words, when it is there."""
+    drift = hop.extra.get("drift") if hop.extra else None
+    if not drift:
+        return None
+    if isinstance(drift, str):
+        return drift
+    if isinstance(drift, dict):
+        if drift.get("changed") is False:
+            return None
+        for key in ("explanation", "summary", "what"):
+            if isinstance(drift.get(key), str):
+                return drift[key]
+        items = drift.get("changes") or drift.get("items")
+        if isinstance(items, list) and items:
+            drift = items
+        else:
+            return json.dumps(drift, ensure_ascii=False)
+    if isinstance(drift, list):
+        parts = []
+        for item in drift:
+            if isinstance(item, str):
+                parts.append(item)
+            elif isinstance(item, dict):
+                parts.append(next((item[k] for k in ("explanation", "summary", "what") if isinstance(item.get(k), str)),
+                                  json.dumps(item, ensure_ascii=False)))
+        return "; ".join(parts) or None
+    return str(drift)
+
+
+# --- per hop -------------------------------------------------------------------------------
+
+
+def _is_dead(hop: Hop) -> bool:
+    return "broken-link" in hop.flags or (hop.status is not None and hop.status >= 400)
+
+
+def assess_hop(hop: Hop, upstream_hop: Hop | None, db: Database | None = None) -> dict[str, Any]:
+    """Signals of one hop, its kind of source and every rater's score for its domain.
+
+    ``upstream_hop`` is the hop this page cites (None at the origin). Pure: reads the hops,
+    and from ``db`` only the stored page texts and metadata and the raters' lists.
+    """
+    up = upstream_hop
+    signals = []
+    cites = hop.cites
+
+    # 1. how the hop reaches its source
+    if "loop" in hop.flags:
+        target = cites.link if cites else None
+        signals.append(_signal("citation", "circular",
+                               f"cites {cites.source if cites else 'a page'} at {target}, a page already in the chain"))
+    elif cites is None:
+        if hop.url is None or hop.error or (hop.status is not None and hop.status >= 400):
+            signals.append(_signal("citation", None, "the page could not be read, so whom it cites is unknown"))
+        else:
+            signals.append(_signal("citation", "none", "the page cites nobody for the claim"))
+    elif cites.kind == "anonymous":
+        signals.append(_signal("citation", "anonymous",
+                               f"attributes the claim to unnamed sources: “{cites.source or 'sources'}”"
+                               + (f" (cue “{cites.cue}”)" if cites.cue else "")))
+    elif cites.resolved_by == "lookup" or "unlinked-source" in hop.flags and cites.link:
+        signals.append(_signal("citation", "lookup",
+                               f"names {cites.source} without a link; tracer found {cites.link} by looking it up"))
+    elif cites.link:
+        on = f" on “{cites.cue}”" if cites.cue else ""
+        signals.append(_signal("citation", "link", f"cites {cites.source or 'a source'} with a link{on} to {cites.link}"))
+    else:
+        signals.append(_signal("citation", "unlinked", f"names {cites.source or 'a source'} but gives no link"
+                               + (f" (cue “{cites.cue}”)" if cites.cue else "")))
+
+    # 2. the claim at this page and at its source
+    if hop.evidence and hop.match_score is not None:
+        weak = " (a weak match)" if hop.match_score < WEAK_MATCH else ""
+        signals.append(_signal("claim-found", hop.match_score,
+                               f"the page carries the claim: “{_short(hop.evidence)}” (match {hop.match_score:.2f}){weak}"))
+    elif hop.url is None:
+        signals.append(_signal("claim-found", None, "not online: the claim could not be looked for"))
+    elif hop.error or (hop.status is not None and hop.status >= 400) or hop.evidence is None and hop.status is None:
+        signals.append(_signal("claim-found", None,
+                               f"the page could not be read ({hop.error or hop.status}): the claim could not be looked for"))
+    else:
+        signals.append(_signal("claim-found", 0.0, "the page does not carry the claim"))
+    if up is not None:
+        if up.url is None or _is_dead(up) or up.error:
+            why = (f"dead link ({up.status})" if _is_dead(up) else up.error) or "not online"
+            signals.append(_signal("claim-at-source", None, f"{_name(up)} could not be read ({why}): not checked"))
+        elif up.evidence and up.match_score is not None:
+            signals.append(_signal("claim-at-source", up.match_score,
+                                   f"{_name(up)} carries the claim (match {up.match_score:.2f})"))
+        elif up.status is not None and (up.evidence is None) and "loop" not in hop.flags:
+            signals.append(_signal("claim-at-source", 0.0, f"{_name(up)} does not carry the claim"))
+
+    # 3. drift: the figures of the claim sentence against its source's
+    changes = number_changes(up.evidence if up else None, hop.evidence)
+    theirs = _their_drift(hop)
+    if changes or theirs:
+        # the trace engine's own account (hop.extra["drift"]: figures, hedges, quotes, names) when it
+        # gave one; otherwise the figures compared here
+        said = theirs or "; ".join(f"“{c['from']}” at {_name(up)} became “{c['to']}” here" for c in changes)
+        signals.append({**_signal("drift", "changed", said), "changes": changes})
+    elif up is not None and up.evidence and hop.evidence:
+        signals.append(_signal("drift", "none", f"the figures match {_name(up)}'s"
+                               if quantities(hop.evidence) else "no figures to compare"))
+    else:
+        signals.append(_signal("drift", None, "nothing upstream to compare with"))
+
+    # 4. quote fidelity: each direct quotation found verbatim at the source, or not
+    quotes = []
+    for text in (hop.evidence, cites.sentence if cites else None):
+        quotes += [q for q in direct_quotes(text) if q not in quotes]
+    if not quotes:
+        signals.append(_signal("quote-fidelity", None, "no direct quotation in the claim sentence"))
+    elif up is None or up.url is None or _is_dead(up) or up.error or up.evidence is None and up.status is None:
+        signals.append(_signal("quote-fidelity", None,
+                               f"{len(quotes)} direct quotation(s), not checked: the source is not online"))
+    else:
+        source_text = _document_text(db, up) or ""
+        folded = _fold(source_text)
+        checked = []
+        for q in quotes:
+            if _fold(q) in folded:
+                checked.append({"quote": q, "verbatim": True})
+            else:
+                ratio, passage = _closest(q, source_text)
+                checked.append({"quote": q, "verbatim": False,
+                                "closest": passage if ratio >= 0.4 else None, "similarity": round(ratio, 2)})
+        altered = [c for c in checked if not c["verbatim"]]
+        if altered:
+            said = "; ".join(f"“{c['quote']}” is not in {_name(up)}"
+                             + (f", which says “{c['closest']}”" if c.get("closest") else "") for c in altered)
+            signals.append({**_signal("quote-fidelity", "altered", said), "quotes": checked})
+        else:
+            signals.append({**_signal("quote-fidelity", "verbatim",
+                                      f"{len(checked)} direct quotation(s) found verbatim at {_name(up)}"),
+                            "quotes": checked})
+
+    # 5. anonymous sourcing
+    anonymous = (cites is not None and cites.kind == "anonymous") or hop.kind == "anonymous"
+    signals.append(_signal("anonymous-sourcing", anonymous,
+                           f"rests on unnamed sources (“{cites.source if cites and cites.source else hop.source}”)"
+                           if anonymous else "the source is named"))
+
+    # 6. the page's own link: ok, redirected, dead, unreachable, not online
+    if hop.url is None and hop.requested_url is None:
+        signals.append(_signal("link", "not-online", "named but not online: there is no page to fetch"))
+    elif _is_dead(hop):
+        signals.append(_signal("link", "dead", f"the link is dead: {hop.requested_url or hop.url} answers {hop.status}"))
+    elif hop.error:
+        signals.append(_signal("link", "unreachable", f"the page could not be fetched ({hop.error})"))
+    elif hop.redirects or "redirect" in hop.flags:
+        final = hop.url or (hop.redirects[-1].location if hop.redirects else None)
+        signals.append(_signal("link", "redirected", f"{hop.requested_url} redirects to {final}"))
+    else:
+        signals.append(_signal("link", "ok", f"fetched ({hop.status})" if hop.status else "fetched"))
+
+    # 7. date order: a page must not cite a source dated after itself
+    mine, theirs_date = _date(hop.published), _date(up.published) if up else None
+    if up is None:
+        signals.append(_signal("date-order", None, "no source to compare dates with"))
+    elif mine and theirs_date:
+        if theirs_date > mine:
+            signals.append(_signal("date-order", "violated",
+                                   f"dated {mine} but cites {_name(up)}, dated {theirs_date}, after itself"))
+        else:
+            signals.append(_signal("date-order", "ok", f"dated {mine}, its source {theirs_date}"))
+    elif "date-order" in up.flags:
+        signals.append(_signal("date-order", "violated", f"cites {_name(up)}, dated after itself"))
+    else:
+        signals.append(_signal("date-order", None, "a date is missing: order not checked"))
+
+    # 8. what kind of source the page is
+    kind, why = source_kind(hop, db)
+    signals.append(_signal("source-kind", kind, why))
+
+    return {
+        "signals": signals,
+        "source_kind": kind,
+        "ratings": [
+            {k: v for k, v in r.items() if k != "normalised" or v is not None}
+            for r in ratings_lookup(db, hop.url or hop.requested_url)
+        ],
+    }
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def signal(assessment: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((s for s in assessment["signals"] if s["name"] == name), None)
+
+
+# --- per chain -----------------------------------------------------------------------------
+
+# How much each finding weakens a hop (the weakest hop is the one with the most).
+_SEVERITY = {
+    ("citation", "anonymous"): 0.9,
+    ("citation", "circular"): 0.8,
+    ("claim-at-source", 0.0): 0.8,
+    ("upstream-link", "dead"): 0.8,
+    ("quote-fidelity", "altered"): 0.7,
+    ("drift", "changed"): 0.7,
+    ("date-order", "violated"): 0.6,
+    ("citation", "unlinked"): 0.4,
+    ("upstream-link", "unreachable"): 0.4,
+    ("citation", "lookup"): 0.2,
+    ("link", "redirected"): 0.1,
+}
+
+
+def _hop_problems(assessment: dict[str, Any], upstream: dict[str, Any] | None, hop: Hop) -> list[tuple[float, str]]:
+    problems = []
+    for s in assessment["signals"]:
+        sev = _SEVERITY.get((s["name"], s["value"])) if not isinstance(s["value"], float) or s["value"] == 0.0 else None
+        if sev:
+            problems.append((sev, s["explanation"]))
+        if s["name"] == "claim-at-source" and isinstance(s["value"], float) and 0 < s["value"] < WEAK_MATCH:
+            problems.append((0.3, f"{s['explanation']}, a weak match"))
+    if upstream is not None:
+        link = signal(upstream, "link")
+        if link and (sev := _SEVERITY.get(("upstream-link", link["value"]))):
+            problems.append((sev, f"its link to the source: {link['explanation']}"))
+    return sorted(problems, key=lambda p: -p[0])
+
+
+def _origin_reached(origin: Origin | None, hops: list[Hop]) -> str:
+    reason = origin.reason if origin else None
+    last = hops[-1] if hops else None
+    if reason == "no-further-attribution" and last is not None and last.url:
+        return "online"
+    if reason == "unlinked-source":
+        return "named-not-online"
+    return "not-reached"
+
+
+def _chain_text(hops: list[Hop]) -> str:
+    return " → ".join(_name(h) for h in hops)
+
+
+def _drift_summary(hops: list[Hop], assessments: list[dict[str, Any]]) -> str | None:
+    """"the number grew from “at least 35” (Ministry) to “more than 50” (Morning Post)"."""
+    steps = []
+    for hop, a in zip(hops, assessments):
+        s = signal(a, "drift")
+        if s and s["value"] == "changed" and s.get("changes"):
+            steps.append((hop, s["changes"][0]))
+        elif s and s["value"] == "changed":
+            steps.append((hop, None))
+    if not steps:
+        return None
+    # walk from the origin back to the start page: the earliest figure and the latest
+    structured = [(h, c) for h, c in steps if c]
+    if structured:
+        first_hop, first = structured[-1]
+        last_hop, last = structured[0]
+        origin_side = hops[hops.index(first_hop) + 1] if hops.index(first_hop) + 1 < len(hops) else None
+        direction = "grew" if last["to_value"] > first["from_value"] else "shrank" \
+            if last["to_value"] < first["from_value"] else "changed"
+        via = f", in {len(structured)} steps" if len(structured) > 1 else ""
+        return (f"the number {direction} from “{first['from']}” ({_name(origin_side)}) to “{last['to']}” "
+                f"({_name(last_hop)}) along the way{via}")
+    return "; ".join(f"{_name(h)} changed the claim ({signal(a, 'drift')['explanation']})"
+                     for h, a in zip(hops, assessments) if signal(a, "drift")["value"] == "changed")
+
+
+def _rating_parts(ratings: list[dict[str, Any]]) -> tuple[float | None, str]:
+    rated = [r for r in ratings if r.get("score") is not None]
+    if not rated:
+        unrated = ", ".join(f"{r['rater']} ({r['as_of']})" for r in ratings)
+        return None, f"unrated by {unrated}" if unrated else "no raters imported"
+    value = round(sum(r["normalised"] for r in rated) / len(rated), 2)
+    shown = "; ".join(f"{r['rater']} ({r['as_of']}): {round(r['score'], 3):g} on {r['scale']}" for r in rated)
+    unrated = [r["rater"] for r in ratings if r.get("score") is None]
+    return value, shown + (f"; unrated by {', '.join(unrated)}" if unrated else "")
+
+
+def assess_chain(origin: Origin | None, hops: list[Hop], assessments: list[dict[str, Any]]) -> dict[str, Any]:
+    """The judgement of one chain of hops (already assessed one by one) that stopped at ``origin``."""
+    reason = origin.reason if origin else None
+    reached = _origin_reached(origin, hops)
+    length = max(0, len(hops) - 1)
+    circular = reason == "loop" or any(signal(a, "citation")["value"] == "circular" for a in assessments)
+
+    # weakest hop
+    weakest = None
+    worst = 0.0
+    for i, (hop, a) in enumerate(zip(hops, assessments)):
+        upstream = assessments[i + 1] if i + 1 < len(assessments) else None
+        problems = _hop_problems(a, upstream, hop)
+        if problems and problems[0][0] > worst:
+            worst = problems[0][0]
+            weakest = {"depth": hop.depth, "why": "; ".join(p[1] for p in problems[:3])}
+    if weakest is None and hops:
+        scored = [(h.match_score, h) for h in hops if h.match_score is not None]
+        if scored:
+            score, hop = min(scored, key=lambda t: t[0])
+            weakest = {"depth": hop.depth, "why": f"no problem found; its claim match is the lowest ({score:.2f})"}
+
+    altered = [h for h, a in zip(hops, assessments)
+               if signal(a, "drift")["value"] == "changed" or signal(a, "quote-fidelity")["value"] == "altered"]
+    last = hops[-1] if hops else None
+    last_kind = assessments[-1]["source_kind"] if assessments else "unknown"
+    verdict = _verdict(origin, hops, assessments, reached, length, altered, last, last_kind, circular)
+    score = _score(origin, hops, assessments, reached, last_kind, altered)
+    return {
+        "origin_reached": reached,
+        "origin_kind": last_kind if reached != "not-reached" else None,
+        "length": length,
+        "weakest_hop": weakest,
+        "circular": circular,
+        "verdict": verdict,
+        "score": score,
+    }
+
+
+def _hops_phrase(n: int, faithful: bool) -> str:
+    word = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
+    return f"{word}{' faithful' if faithful and n else ''} hop{'s' if n != 1 else ''}"
+
+
+def _verdict(origin, hops, assessments, reached, length, altered, last, last_kind, circular) -> str:
+    reason = origin.reason if origin else None
+    sentences = []
+    faithful = not altered
+    if not hops:
+        return "Nothing was traced."
+    citer = hops[-2] if len(hops) >= 2 else None
+    if reached == "online":
+        where = f"{_name(last)} ({_KIND_PHRASE[last_kind]})"
+        if length == 0:
+            sentences.append(f"The page itself is the origin: {where}, which cites nobody for the claim")
+        elif last_kind in PRIMARY_KINDS:
+            noun = "primary document" if last_kind == "primary-document" else "primary source"
+            sentences.append(f"Traced to a {noun} online, {where}, through {_hops_phrase(length, faithful)}")
+        else:
+            sentences.append(f"Traced to {where}, which cites nobody for the claim: not a primary source; "
+                             f"through {_hops_phrase(length, faithful)}")
+    elif reached == "named-not-online":
+        noun = {"primary-document": "a primary document", "official-body": "an official body"}.get(last_kind,
+                                                                                                    _KIND_PHRASE[last_kind])
+        sentences.append(f"Traced to {noun}, {_name(last)}, named by {_name(citer)} but not online; "
+                         f"{_hops_phrase(length, faithful)} before it")
+    elif reason == "anonymous-source":
+        anon = last.cites.source if last and last.cites and last.cites.source else "unnamed sources"
+        reporters = [_name(h) for h in hops]
+        by = reporters[-1] + (f" (via {', '.join(reporters[:-1])})" if len(reporters) > 1 else "")
+        sentences.append(f"Rests on anonymous sources (“{anon}”) reported by {by}")
+    elif circular:
+        closing = last.cites.link if last and last.cites else None
+        back = next((h for h in hops if closing and closing in (h.url, h.requested_url)), None)
+        sentences.append(f"Not traced: the citations go round in a circle ({_chain_text(hops)} → back to "
+                         f"{_name(back) if back else closing}); no origin is reached")
+    elif reason == "broken-link":
+        sentences.append(f"Not traced: {_name(citer)}'s link to {_name(last)} is dead "
+                         f"({last.status if last and last.status else last.error if last else 'no answer'})")
+    elif reason == "claim-not-found":
+        if citer is not None:
+            sentences.append(f"Not traced: {_name(citer)} cites {_name(last)}, but that page does not carry the claim")
+        else:
+            sentences.append("Not traced: the page does not carry the claim")
+    elif reason == "max-hops":
+        sentences.append(f"Not traced: stopped after {len(hops)} pages, the hop limit")
+    else:
+        why = {"not-archived": "it is in no archive given and the network was off",
+               "robots-disallowed": "the site's robots.txt forbids it",
+               "fetch-error": f"the fetch failed ({last.error if last else 'no answer'})"}.get(reason or "", reason or "unknown")
+        sentences.append(f"Not traced: {_name(last)} could not be read ({why})")
+    drift = _drift_summary(hops, assessments)
+    if drift:
+        sentences.append(drift[0].upper() + drift[1:])
+    for hop, a in zip(hops, assessments):
+        q = signal(a, "quote-fidelity")
+        if q["value"] == "altered":
+            sentences.append(f"{_name(hop)} misquotes its source: {q['explanation']}")
+        d = signal(a, "date-order")
+        if d["value"] == "violated":
+            sentences.append(f"{_name(hop)} is {d['explanation']}: a date is wrong or the source changed later")
+    looked_up = [h for h, a in zip(hops, assessments) if signal(a, "citation")["value"] == "lookup"]
+    if looked_up:
+        sentences.append(f"{', '.join(_name(h) for h in looked_up)} named its source without a link; "
+                         "tracer found the page by lookup")
+    if last is not None and reached != "not-reached" and last_kind not in PRIMARY_KINDS:
+        value, shown = _rating_parts(assessments[-1]["ratings"])
+        if value is not None and value < LOW_RATING:
+            sentences.append(f"The origin, {_name(last)}, is rated low: {shown}")
+    return ". ".join(sentences) + "."
+
+
+def _score(origin, hops, assessments, reached, last_kind, altered) -> dict[str, Any] | None:
+    """A number only with its parts: each part 0..1 with why; the value is their mean."""
+    if not hops:
+        return None
+    reason = origin.reason if origin else None
+    parts: dict[str, dict[str, Any]] = {}
+    if reached == "online":
+        v = 1.0 if last_kind in PRIMARY_KINDS else 0.8 if last_kind == "wire-service" else 0.6
+        parts["origin"] = {"value": v, "why": f"origin online: {_KIND_PHRASE[last_kind]}"}
+    elif reached == "named-not-online":
+        v = 0.6 if last_kind in PRIMARY_KINDS else 0.4
+        parts["origin"] = {"value": v, "why": f"origin named but not online: {_KIND_PHRASE[last_kind]}"}
+    else:
+        v = 0.2 if reason == "anonymous-source" else 0.0
+        parts["origin"] = {"value": v, "why": f"origin not reached ({reason})"}
+    citing = max(0, len(hops) - 1)
+    if citing:
+        parts["fidelity"] = {"value": round(max(0.0, 1 - len(altered) / citing), 2),
+                             "why": f"{citing - len(altered)} of {citing} citing hops report their source without "
+                                    "changed figures or quotes"}
+        weights = {"link": 1.0, "lookup": 0.75, "unlinked": 0.5, "circular": 0.0, "anonymous": 0.0}
+        values = [weights.get(signal(a, "citation")["value"], 0.5) for a in assessments[:-1]]
+        dead = sum(1 for a in assessments[1:] if signal(a, "link")["value"] == "dead")
+        parts["linkage"] = {"value": round(max(0.0, sum(values) / len(values) - 0.5 * dead / citing), 2),
+                            "why": "how each hop reaches its source (link 1, lookup 0.75, unlinked 0.5, "
+                                   "anonymous or circular 0; a dead link costs 0.5)"}
+        violated = sum(1 for a in assessments if signal(a, "date-order")["value"] == "violated")
+        parts["dates"] = {"value": 0.5 if violated else 1.0,
+                          "why": f"{violated} date-order violation(s)" if violated else "every page dated after its source"
+                          if all(signal(a, "date-order")["value"] == "ok" for a in assessments[:-1]) else
+                          "no date-order violation found (some dates missing)"}
+    if reached != "not-reached" and last_kind not in PRIMARY_KINDS:
+        value, shown = _rating_parts(assessments[-1]["ratings"])
+        if value is not None:
+            parts["origin_rating"] = {"value": value, "why": f"mean of the raters' normalised scores: {shown}"}
+    origin = parts["origin"]["value"]
+    if "origin_rating" in parts:
+        origin = (origin + parts["origin_rating"]["value"]) / 2
+    rest = [parts[k]["value"] for k in ("fidelity", "linkage", "dates") if k in parts]
+    value = round(origin * (sum(rest) / len(rest) if rest else 1.0), 2)
+    return {"value": value, "parts": parts, "formula": SCORE_FORMULA}
+
+
+def _chains(trace: Trace) -> list[tuple[list[Hop], int, Origin | None]]:
+    """Each chain of a trace as (hops from the start page, index of its own first hop, origin).
+
+    A branch's own hops start where it forks; the hops before the fork come from the chain
+    it leaves (``trace.extra["branch_origins"]``, written by the trace engine).
+    """
+    chains: list[tuple[list[Hop], int, Origin | None]] = [(list(trace.hops), 0, trace.origin)]
+    info = trace.extra.get("branch_origins") or []
+    for i, branch in enumerate(trace.branches):
+        meta = info[i] if i < len(info) and isinstance(info[i], dict) else {}
+        prefix: list[Hop] = []
+        source = meta.get("from_branch") or 0
+        fork = meta.get("forks_at")
+        if fork is not None and source < len(chains):
+            prefix = [h for h in chains[source][0] if h.depth <= fork]
+        origin = meta.get("origin")
+        try:
+            origin = Origin(**origin) if isinstance(origin, dict) else None
+        except TypeError:
+            origin = None
+        chains.append((prefix + list(branch), len(prefix), origin))
+    return chains
+
+
+def assess_trace(trace: Trace, db: Database | None = None) -> dict[str, Any]:
+    """Per hop and per chain: ``{"hops": [per hop...], **chain}``, other chains under ``"branches"``
+    (each with ``"hops"`` for the branch's own hops)."""
+    results = []
+    for hops, own, origin in _chains(trace):
+        assessments = [assess_hop(h, hops[i + 1] if i + 1 < len(hops) else None, db) for i, h in enumerate(hops)]
+        results.append({"hops": assessments[own:], **assess_chain(origin, hops, assessments)})
+    out = results[0]
+    if len(results) > 1:
+        out["branches"] = results[1:]
+    return out
+
+
+def attach(trace: Trace, db: Database | None) -> None:
+    """Put credibility on a finished trace: ``hop.extra["credibility"]`` and ``trace.extra["credibility"]``,
+    written back to the hop rows. Never raises: a failure is recorded as ``{"error": ...}``."""
+    try:
+        result = assess_trace(trace, db)
+        chains = [(0, trace.hops, result["hops"])] + [
+            (i + 1, b, r["hops"]) for i, (b, r) in enumerate(zip(trace.branches, result.get("branches", [])))
+        ]
+        for _, hops, assessments in chains:
+            for hop, a in zip(hops, assessments):
+                hop.extra["credibility"] = a
+        chain = {k: v for k, v in result.items() if k != "hops"}
+        if "branches" in chain:
+            chain["branches"] = [{k: v for k, v in b.items() if k != "hops"} for b in chain["branches"]]
+        trace.extra["credibility"] = chain
+        if db is not None and trace.id is not None:
+            from .store import update_hop_extra
+
+            rows = {}
+            for row in db.execute("select id, branch, depth from hops where trace_id = ? order by branch, depth, id",
+                                  [trace.id]).fetchall():
+                rows.setdefault(row[1], []).append(row[0])
+            for branch, hops, _ in chains:
+                for hop_id, hop in zip(rows.get(branch, []), hops):
+                    update_hop_extra(db, hop_id, {"credibility": hop.extra["credibility"]})
+    except Exception as exc:  # noqa: BLE001 - credibility must never lose a trace
+        trace.extra["credibility"] = {"error": f"{type(exc).__name__}: {exc}"}
+
+
+# --- per claim -----------------------------------------------------------------------------
+
+
+def _shingles(text: str, k: int = 5) -> set[int]:
+    words = _fold(text).split()
+    return {hash(" ".join(words[i : i + k])) for i in range(max(1, len(words) - k + 1))} if words else set()
+
+
+def _publisher(db: Database | None, hop: Hop) -> str | None:
+    """The page's own name for its publisher (hop.source is what the citing page called it)."""
+    if db is None or not hop.document_id:
+        return None
+    row = db.execute("select publisher from documents where id = ?", [hop.document_id]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def sources_from_traces(traces: Iterable[Trace], db: Database | None = None) -> dict[str, Any]:
+    """A ``tracer sources``-shaped result built from traces: every page met, with its chain's origin.
+
+    For use before (or without) the corpus: the same shape as the corpus's ``sources`` JSON
+    (``{"claim", "documents": [{"url", "publisher", "published", "evidence", "cites", "origin", "copy_of"}],
+    "origins", "independent_origins"}``), ``copy_of`` left for ``assess_claim`` to find.
+    """
+    traces = list(traces)
+    documents: dict[str, dict[str, Any]] = {}
+    for t in traces:
+        origin = {"name": t.origin.name, "url": t.origin.url} if t.origin else {"name": None, "url": None}
+        if t.origin and t.origin.reason not in ("no-further-attribution", "unlinked-source"):
+            origin = {"name": None, "url": None, "reason": t.origin.reason}
+        for hop in t.hops:
+            if not hop.url or not hop.evidence or hop.url in documents:
+                continue
+            documents[hop.url] = {
+                "url": hop.url,
+                "publisher": _publisher(db, hop) or hop.source,
+                "published": hop.published,
+                "evidence": hop.evidence,
+                "cites": [{"source": hop.cites.source, "url": hop.cites.link}] if hop.cites else [],
+                "origin": origin,
+                "text": _document_text(db, hop),
+            }
+    return {"claim": traces[0].claim if traces else None, "documents": list(documents.values())}
+
+
+def _origin_key(origin: dict[str, Any] | None) -> str | None:
+    if not origin:
+        return None
+    if origin.get("url"):
+        return origin["url"]
+    return ("name:" + _fold(origin["name"])) if origin.get("name") else None
+
+
+def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, Any]:
+    """Per claim: independent origins, copies collapsed, citation laundering, single-source amplification.
+
+    ``sources_result`` is the ``tracer sources`` JSON (a dict, or an object with ``to_json()``)
+    or ``sources_from_traces(...)``. Copies are taken from ``copy_of`` when the corpus gives it,
+    otherwise found here by shingled text overlap (``text`` or ``evidence`` of each document).
+    """
+    data = sources_result.to_json() if hasattr(sources_result, "to_json") else dict(sources_result)
+    docs = [dict(d) for d in data.get("documents", [])]
+    by_url = {d.get("url"): d for d in docs}
+
+    # copies: the corpus's copy_of, or near-duplicate text (the earlier page is the original)
+    if not any("copy_of" in d and d["copy_of"] for d in docs):
+        ordered = sorted(docs, key=lambda d: (d.get("published") or "9999", d.get("url") or ""))
+        kept: list[tuple[dict[str, Any], set[int]]] = []
+        for d in ordered:
+            sh = _shingles(d.get("text") or d.get("evidence") or "")
+            original = None
+            for o, osh in kept:
+                if sh and osh and len(sh & osh) / min(len(sh), len(osh)) >= COPY_OVERLAP:
+                    original = o
+                    break
+            if original is not None:
+                d["copy_of"] = original.get("url")
+                by_url[d.get("url")]["copy_of"] = original.get("url")
+            else:
+                kept.append((d, sh))
+    docs = [by_url[d.get("url")] for d in docs]
+
+    def root(d: dict[str, Any]) -> dict[str, Any]:
+        seen = set()
+        while d.get("copy_of") and d["copy_of"] in by_url and d["copy_of"] not in seen:
+            seen.add(d["copy_of"])
+            d = by_url[d["copy_of"]]
+        return d
+
+    # origins: a copy stands on its original's origin; pages whose chain reached no origin
+    # (a loop, a dead link) are counted apart, never as origins of their own
+    groups: dict[str, dict[str, Any]] = {}
+    unresolved = []
+    for d in docs:
+        r = root(d)
+        origin = r.get("origin") or {}
+        key = _origin_key(origin)
+        if key is None:
+            unresolved.append(d.get("url"))
+            continue
+        g = groups.setdefault(key, {"name": origin.get("name"), "url": origin.get("url"), "documents": [], "copies": []})
+        (g["copies"] if d.get("copy_of") else g["documents"]).append(d.get("url"))
+    origins = []
+    for g in groups.values():
+        if g["url"] in by_url and by_url[g["url"]].get("publisher"):
+            g["name"] = by_url[g["url"]]["publisher"]  # the origin page's own name for itself
+        probe = Hop(depth=1, url=g["url"], source=g["name"], kind="unknown", status=200 if g["url"] else None)
+        kind = source_kind(probe)[0]
+        repeaters = g["documents"] + g["copies"]
+        origins.append({
+            "name": g["name"],
+            "url": g["url"],
+            "source_kind": kind,
+            "documents": len(repeaters),
+            "copies": len(g["copies"]),
+            "pages": repeaters,
+            "ratings": ratings_lookup(db, g["url"]) if g["url"] else [],
+        })
+    origins.sort(key=lambda o: (-o["documents"], o["url"] or o["name"] or ""))
+
+    # laundering: a low-rated origin repeated by outlets the same rater rates high
+    laundering = []
+    for o in origins:
+        for r in o["ratings"]:
+            if r.get("score") is None or r["normalised"] >= LOW_RATING:
+                continue
+            amplifiers = []
+            for url in o["pages"]:
+                if url == o["url"]:
+                    continue
+                for ar in ratings_lookup(db, url):
+                    if ar["rater"] == r["rater"] and ar.get("score") is not None and ar["normalised"] >= HIGH_RATING:
+                        amplifiers.append({"url": url, "domain": ar["domain"], "score": ar["score"], "scale": ar["scale"]})
+            if amplifiers:
+                names = " and ".join(sorted({f"{a['domain']} ({a['score']:g})" for a in amplifiers}))
+                label = f"{o['name']} ({r['domain']})" if o["name"] else r["domain"]
+                laundering.append({
+                    "origin": o["url"] or o["name"],
+                    "rater": r["rater"],
+                    "as_of": r["as_of"],
+                    "origin_score": r["score"],
+                    "scale": r["scale"],
+                    "amplifiers": amplifiers,
+                    "explanation": (f"{label} is rated {r['score']:g} on {r['scale']} by {r['rater']} ({r['as_of']}), "
+                                    f"yet {names}, rated high by the same rater, repeat it: the claim borrows "
+                                    "their standing, not its origin's"),
+                })
+
+    independent = len(origins)
+    n_docs = len(docs)
+    n_copies = sum(1 for d in docs if d.get("copy_of"))
+    amplified = independent == 1 and n_docs >= 3
+    top = origins[0] if origins else None
+    if amplified:
+        amp = {"value": True, "explanation": f"{n_docs} pages carry the claim, and all rest on one origin: "
+                                             f"{top['name'] or top['url']}" +
+                                             (f" ({n_copies} of them copies of one text)" if n_copies else "")}
+    else:
+        amp = {"value": False, "explanation": f"{n_docs} page(s), {independent} independent origin(s)"}
+
+    sentences = []
+    if not origins:
+        sentences.append("No page carries the claim")
+    elif independent == 1:
+        sentences.append(f"{n_docs} page(s) carry the claim; one independent origin stands behind them: "
+                         f"{top['name'] or top['url']} ({_KIND_PHRASE.get(top['source_kind'], top['source_kind'])})")
+    else:
+        sentences.append(f"{n_docs} pages carry the claim, resting on {independent} independent origins: "
+                         + "; ".join(f"{o['name'] or o['url']} ({o['documents']} page(s))" for o in origins))
+    if n_copies:
+        sentences.append(f"{n_copies} page(s) are copies of another page's text and count once")
+    for item in laundering:
+        sentences.append("Citation laundering: " + item["explanation"])
+    if amplified:
+        sentences.append("Single-source amplification: repeats are not confirmations")
+    if unresolved:
+        sentences.append(f"{len(unresolved)} page(s) reach no origin and are not counted as one")
+    return {
+        "claim": data.get("claim"),
+        "documents": n_docs,
+        "copies": n_copies,
+        "unresolved": unresolved,
+        "independent_origins": independent,
+        "origins": origins,
+        "laundering": laundering,
+        "single_source_amplification": amp,
+        "verdict": ". ".join(sentences) + ".",
+    }
