@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import http.client
 import json
 import logging
 import socket
@@ -30,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from requests.cookies import extract_cookies_to_jar
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
@@ -513,7 +515,10 @@ class Fetcher:
                 return result
             location = response.header("location")
             if response.status in REDIRECT_STATUSES and location:
-                target = urljoin(current, location.strip())
+                target = _redirect_target(current, location)
+                if target is None:
+                    result.redirects.append(Redirect(url=current, status=response.status, location=location))
+                    return self._finish(result, response, error="invalid-redirect")
                 result.redirects.append(Redirect(url=current, status=response.status, location=target))
                 if normalize_url(target) in seen:
                     return self._finish(result, response, error="redirect-loop")
@@ -630,12 +635,13 @@ class Fetcher:
         fetched_at = utc_now()
         with _Watchdog(self.timeout) as watch:
             try:
-                response = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                            timeout=(self.timeout, self.timeout))
+                response = self._request(url, headers)
             except guard.PrivateAddressRefused:
                 raise FetchError("private-address") from None
             except requests.RequestException as error:
                 raise FetchError("timeout" if watch.expired else _request_error(error)) from None
+            except (ValueError, UnicodeError):  # a URL requests/urllib3 cannot parse after all
+                raise FetchError("invalid-url") from None
             try:
                 peer = _peer_address(response)
                 raw_body, body, failure = self._read_body(response, max_bytes, watch)
@@ -654,6 +660,15 @@ class Fetcher:
             raise failure
         return _Response(url=url, status=response.status_code, headers=exchange.response_headers,
                          body=body, fetched_at=fetched_at, warc_path=warc_path, warc_offset=warc_offset)
+
+    def _request(self, url: str, headers: dict[str, str]) -> requests.Response:
+        """Send through the session's adapter, not Session.send: that one parses the Location
+        of every 3xx for its own redirect machinery, and a malformed one would raise there."""
+        prepared = self.session.prepare_request(requests.Request("GET", url, headers=headers))
+        adapter = self.session.get_adapter(prepared.url)
+        response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout))
+        extract_cookies_to_jar(self.session.cookies, prepared, response.raw)
+        return response
 
     def _read_body(self, response, max_bytes: int, watch: _Watchdog) -> tuple[bytes, bytes, FetchError | None]:
         """(raw, decoded, failure): the cap applies to both bodies, so compression cannot smuggle size.
@@ -799,6 +814,16 @@ class Fetcher:
 # ---------------------------------------------------------------- helpers
 
 
+def _redirect_target(current: str, location: str) -> str | None:
+    """The absolute URL a Location points to; None when it cannot be parsed."""
+    try:
+        target = urljoin(current, location.strip())
+        urlsplit(target).port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return None
+    return target
+
+
 def _warc_dir_next_to(db) -> str | None:
     """``tracer.db`` keeps its WARC files in ``tracer-warc/`` beside it."""
     if db is None:
@@ -871,6 +896,9 @@ def _request_error(error: requests.RequestException) -> str:
     while cause is not None:
         if isinstance(cause, NameResolutionError):
             return "dns-error"
+        # Not HTTP at all (garbage status line, endless header): retrying will not help.
+        if isinstance(cause, http.client.HTTPException) and not isinstance(cause, http.client.RemoteDisconnected):
+            return "bad-response"
         cause = cause.__cause__ or cause.__context__
     return "connection-error"
 
