@@ -450,3 +450,61 @@ def _read_input(name: str) -> bytes:
         return Path(name).read_bytes()
     except OSError as exc:
         raise click.ClickException(f"{name}: {exc.strerror or exc}") from None
+
+
+@cli.command(name="report")
+@click.argument("trace_id", type=int, required=False)
+@click.option("--last", is_flag=True, help="The last trace stored (the default)")
+@click.option("--claim", default=None, help="The last trace of this claim (exact text, else a part of it)")
+@click.option("--format", "format_", type=click.Choice(["md", "html", "json", "csv", "dot", "gexf", "prov"]),
+              default="md", show_default=True, help="Report format")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file (default: stdout)")
+@db_option
+def report_cmd(trace_id, last, claim, format_, output, db_path):
+    """Write the citation report of a stored trace, from the audit database only (no network).
+
+    Formats: md (Markdown), html (one self-contained file), json (validates against
+    tracer/data/report.schema.json), csv (a row per hop), dot (Graphviz), gexf (Gephi),
+    prov (W3C PROV-JSON).
+
+    Example: tracer report --last --format html -o report.html
+    """
+    from .report import ReportError, build_report, find_trace_id, render
+
+    if sum(x is not None and x is not False for x in (trace_id, claim, last or None)) > 1:
+        raise click.UsageError("give one of TRACE_ID, --last or --claim")
+    path = db_path or store.default_db_path()
+    if not Path(path).is_file():
+        raise click.ClickException(f"no database at {path}: run `tracer trace` first, or pass --db")
+    db = open_db(path)
+    try:
+        report = build_report(db, find_trace_id(db, trace_id, last=last, claim=claim))
+        text = render(report, format_)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output:
+        try:
+            Path(output).write_text(text, "utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {output} ({format_}, trace {report.trace.id})", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(name="serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def serve_cmd(db_path, host, port):
+    """Browse the audit database in Datasette, with canned audit queries.
+
+    Needs the optional extra: pip install "citation-tracer[datasette]"
+    """
+    from .serve import ServeError, serve
+
+    try:
+        serve(db_path or store.default_db_path(), host=host, port=port)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -2,13 +2,27 @@
 
 ``trace_json`` is the stable machine format documented in the README;
 ``format_text`` is the readable chain printed by ``tracer trace``.
+
+``build_report`` gathers a stored trace with its evidence, fetch and document
+records (no network), and ``render`` writes it as one of ``REPORT_FORMATS``:
+Markdown, self-contained HTML, JSON (with a JSON Schema in
+``tracer/data/report.schema.json``), CSV, Graphviz DOT, GEXF or W3C PROV-JSON.
 """
 
 from __future__ import annotations
 
+import csv
+import inspect
+import io
 import json
+import re
 import textwrap
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
+
+from sqlite_utils import Database
 
 from .models import Hop, Trace
 
@@ -25,6 +39,21 @@ REASONS = {
     "claim-not-found": "the page does not carry the claim",
     "fetch-error": "the page could not be fetched",
 }
+
+# What each flag tells a reader, in words.
+FLAG_REASONS = {
+    "redirect": "a cited link redirected elsewhere; the page read is at the final URL, and both are shown",
+    "broken-link": "a cited link is dead: the server answered with an error status, so the cited page could not be read",
+    "loop": "the citations go round in a circle: a page cites a page already in the chain",
+    "claim-drift": "the claim changed between hops: the figures (or hedges, quotes, names) differ from the page upstream",
+    "anonymous-source": "the claim rests on anonymous sources, whom nobody can check",
+    "unlinked-source": "a source is named but not linked, and was not found online: its words cannot be checked here",
+    "date-order": "a page cites a source dated after itself: one of the dates is wrong, or the citation was added later",
+}
+
+REPORT_FORMATS = ("md", "html", "json", "csv", "dot", "gexf", "prov")
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "report.schema.json"
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:
@@ -67,3 +96,660 @@ def format_text(trace: Trace) -> str:
     if trace.flags:
         lines.append(f"Flags: {', '.join(trace.flags)}")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- report data
+
+
+class ReportError(Exception):
+    """The trace asked for cannot be found or reported."""
+
+
+@dataclass
+class HopRecord:
+    """One hop with what the store knows about it: its row, fetch, document and evidence marks."""
+
+    hop: Hop
+    branch: int = 0
+    index: int = 0  # position inside its branch
+    node_id: str = ""
+    hop_id: int | None = None
+    parent_hop_id: int | None = None
+    stop_reason: str | None = None
+    fetch: dict[str, Any] | None = None
+    document: dict[str, Any] | None = None
+    marks: list[tuple[int, int]] = field(default_factory=list)  # claim words inside hop.evidence
+    cited: HopRecord | None = None  # the hop its citation led to (None: not followed)
+    closes_loop: bool = False  # its citation points back at a page already in the chain
+
+    @property
+    def state(self) -> str:
+        """How the hop ended up: page, dead, unreached, unlinked or anonymous."""
+        hop = self.hop
+        if hop.kind == "anonymous":
+            return "anonymous"
+        if hop.url is None and hop.requested_url is None and hop.error is None and hop.status is None:
+            return "unlinked"
+        if hop.status is not None and hop.status >= 400:
+            return "dead"
+        if hop.error or hop.status is None:
+            return "unreached"
+        return "page"
+
+    @property
+    def publisher(self) -> str | None:
+        return (self.document or {}).get("publisher") or self.hop.source
+
+
+@dataclass
+class Report:
+    trace: Trace
+    records: list[HopRecord]  # main chain (branch 0) first, then the branches
+    options: dict[str, Any] = field(default_factory=dict)
+    secondary: dict[str, Any] | None = None
+    secondary_note: str | None = None
+    generated_at: str = ""
+
+    @property
+    def chain(self) -> list[HopRecord]:
+        return [r for r in self.records if r.branch == 0]
+
+    def branches(self) -> list[list[HopRecord]]:
+        out: dict[int, list[HopRecord]] = {}
+        for r in self.records:
+            if r.branch:
+                out.setdefault(r.branch, []).append(r)
+        return [out[b] for b in sorted(out)]
+
+
+def _utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _loads(value: Any, default: Any) -> Any:
+    if value is None or value == "":
+        return default
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return default
+
+
+_FETCH_FIELDS = ("id", "requested_url", "final_url", "status", "error", "content_type", "bytes", "headers",
+                 "redirects", "fetched_at", "sha256", "warc_path", "warc_offset", "origin")
+_DOC_FIELDS = ("id", "url", "canonical", "title", "publisher", "author", "published", "modified", "lang", "sha256",
+               "fetch_id")
+
+
+def _fetch_record(db: Database, fetch_id: int | None) -> dict[str, Any] | None:
+    if fetch_id is None:
+        return None
+    rows = list(db["fetches"].rows_where("id = ?", [fetch_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    record = {k: row.get(k) for k in _FETCH_FIELDS}
+    record["headers"] = _loads(record["headers"], {})
+    record["redirects"] = _loads(record["redirects"], [])
+    return record
+
+
+def _document_record(db: Database, document_id: str | None) -> dict[str, Any] | None:
+    if document_id is None:
+        return None
+    rows = list(db["documents"].rows_where("id = ?", [document_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    record = {k: row.get(k) for k in _DOC_FIELDS}
+    record["text_chars"] = len(row.get("text") or "")
+    record["meta"] = _loads(row.get("meta"), {})
+    return record
+
+
+def _link_records(records: list[HopRecord]) -> None:
+    """Say which hop each citation led to, and which citation closes a loop."""
+    by_url: dict[str, HopRecord] = {}
+    for r in records:
+        for u in (r.hop.url, r.hop.requested_url):
+            if u and u not in by_url:
+                by_url[u] = r
+    by_id = {r.hop_id: r for r in records if r.hop_id is not None}
+    for r in records:
+        if r.parent_hop_id is not None and r.parent_hop_id in by_id:
+            parent = by_id[r.parent_hop_id]
+            if parent.cited is None:
+                parent.cited = r
+    for branch in {r.branch for r in records}:
+        members = [r for r in records if r.branch == branch]
+        for a, b in zip(members, members[1:]):
+            if a.cited is None and b.parent_hop_id is None and a.hop.cites is not None:
+                a.cited = b
+    for r in records:
+        cites = r.hop.cites
+        if r.cited is None and cites is not None and cites.link and cites.link in by_url:
+            target = by_url[cites.link]
+            r.cited = target
+            r.closes_loop = target.index <= r.index or target is r
+
+
+def _records(trace: Trace, rows: list[dict[str, Any]] | None = None) -> list[HopRecord]:
+    chains = [trace.hops, *trace.branches]
+    rows_by_branch: dict[int, list[dict[str, Any]]] = {}
+    for row in rows or []:
+        rows_by_branch.setdefault(row["branch"], []).append(row)
+    branch_numbers = sorted(rows_by_branch) if rows else list(range(len(chains)))
+    if 0 not in branch_numbers:
+        branch_numbers = [0, *branch_numbers]
+    records = []
+    for chain, number in zip(chains, branch_numbers):
+        branch_rows = rows_by_branch.get(number, [])
+        for i, hop in enumerate(chain):
+            row = branch_rows[i] if i < len(branch_rows) else {}
+            records.append(
+                HopRecord(
+                    hop=hop,
+                    branch=number,
+                    index=i,
+                    node_id=f"hop{row['id']}" if row.get("id") is not None else f"b{number}h{i}",
+                    hop_id=row.get("id"),
+                    parent_hop_id=row.get("parent_hop_id"),
+                    stop_reason=row.get("stop_reason"),
+                    marks=claim_marks(trace.claim, hop.evidence),
+                )
+            )
+    _link_records(records)
+    return records
+
+
+def report_from_trace(trace: Trace) -> Report:
+    """A report of a trace held in memory (no fetch or document records)."""
+    records = _records(trace)
+    chain_last = [r for r in records if r.branch == 0]
+    if chain_last and trace.origin:
+        chain_last[-1].stop_reason = trace.origin.reason
+    return Report(trace=trace, records=records, generated_at=_utcnow(),
+                  secondary_note="secondary sources were not looked up for this report")
+
+
+def find_trace_id(db: Database, trace_id: int | None = None, *, last: bool = False, claim: str | None = None) -> int:
+    """Which stored trace a report is about: an id, the last one, or the last one for a claim."""
+    from .store import last_trace_id
+
+    if trace_id is not None:
+        if not db["traces"].count_where("id = ?", [trace_id]):
+            raise ReportError(f"no trace with id {trace_id} in this database")
+        return trace_id
+    if claim is not None:
+        row = db.execute("select max(id) from traces where claim = ?", [claim]).fetchone()
+        if row[0] is None:
+            row = db.execute("select max(id) from traces where lower(claim) like '%' || lower(?) || '%'",
+                             [claim.strip()]).fetchone()
+        if row[0] is None:
+            raise ReportError(f"no stored trace for the claim {claim!r}")
+        return row[0]
+    found = last_trace_id(db)
+    if found is None:
+        raise ReportError("no trace in this database yet: run `tracer trace` first")
+    return found
+
+
+def secondary_sources(db: Database, claim: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The corpus's secondary sources for the claim, or (None, why not)."""
+    try:
+        from . import corpus  # type: ignore[attr-defined]
+    except ImportError:
+        return None, "no corpus in this version of tracer, so no secondary sources"
+    fn = next((getattr(corpus, n) for n in ("sources", "find_sources", "secondary_sources")
+               if callable(getattr(corpus, n, None))), None)
+    if fn is None:
+        return None, "the corpus module offers no sources lookup"
+    try:
+        params = list(inspect.signature(fn).parameters)
+        result = fn(db, claim) if params[:1] == ["db"] else fn(claim, db=db)
+        if hasattr(result, "to_json"):
+            result = result.to_json()
+        result = json.loads(json.dumps(result, default=str))
+    except Exception as exc:  # an optional lookup in another module must not sink the report
+        return None, f"the corpus lookup failed: {type(exc).__name__}: {exc}"
+    if not isinstance(result, dict):
+        return None, "the corpus lookup gave no usable answer"
+    if not result.get("documents"):
+        return result, "no stored document in the corpus carries the claim"
+    return result, None
+
+
+def build_report(db: Database, trace_id: int, *, sources: bool = True) -> Report:
+    """Gather a stored trace with its evidence, fetches and documents (no network)."""
+    from .store import StoreError, hop_rows, load_trace
+
+    try:
+        trace = load_trace(db, trace_id)
+    except StoreError as exc:
+        raise ReportError(str(exc)) from None
+    rows = hop_rows(db, trace_id)
+    records = _records(trace, rows)
+    for r in records:
+        r.fetch = _fetch_record(db, r.hop.fetch_id)
+        r.document = _document_record(db, r.hop.document_id)
+    options = _loads(db["traces"].get(trace_id).get("options"), {})
+    secondary, note = (secondary_sources(db, trace.claim) if sources
+                       else (None, "secondary sources were not looked up for this report"))
+    return Report(trace=trace, records=records, options=options, secondary=secondary, secondary_note=note,
+                  generated_at=_utcnow())
+
+
+# --------------------------------------------------------------------------- claim words
+
+
+_STOP = frozenset(
+    """a an the and or but of to in on at by for from with into over under about as is are was were be been
+    has have had do does did that this these those it its their they them he she his her we our you which who
+    what when where while than then so such not no also very more most much many some any all each other there
+    after before since between against during through per via up down out off says said say according reported
+    reports told would could should will may might can must just only""".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
+_NUMBER = re.compile(r"[$€£¥]?\s?\d[\d,.]*(?:\s?(?:thousand|million|billion|trillion|bn|mn|%|per\s?cent))?", re.I)
+_IRREGULAR = {"stole": "steal", "stolen": "steal", "took": "take", "taken": "take", "paid": "pay", "sold": "sell",
+              "hackers": "hack", "hacker": "hack", "hacked": "hack", "hacks": "hack", "hacking": "hack"}
+
+
+def _stem(word: str) -> str:
+    w = word.lower().strip(".'’-")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def _number_value(text: str) -> float | None:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if not m:
+        return None
+    value = float(m.group(0).replace(",", ""))
+    low = text.lower()
+    for word, scale in (("thousand", 1e3), ("million", 1e6), ("mn", 1e6), ("billion", 1e9), ("bn", 1e9),
+                        ("trillion", 1e12)):
+        if word in low:
+            value *= scale
+    return value
+
+
+def claim_marks(claim: str, evidence: str | None) -> list[tuple[int, int]]:
+    """Spans of ``evidence`` that carry the claim's words or figures (merged when adjacent)."""
+    if not evidence:
+        return []
+    stems = {_stem(m.group(0)) for m in _WORD.finditer(claim) if m.group(0).lower() not in _STOP}
+    stems.discard("")
+    numbers = {v for m in _NUMBER.finditer(claim) if (v := _number_value(m.group(0))) is not None}
+    spans: list[tuple[int, int]] = []
+    for m in _NUMBER.finditer(evidence):
+        value = _number_value(m.group(0))
+        if value is not None and any(abs(value - n) <= 0.05 * max(abs(n), 1e-9) for n in numbers):
+            text = m.group(0)
+            start = m.start() + len(text) - len(text.lstrip())
+            spans.append((start, m.start() + len(text.rstrip())))
+    for m in _WORD.finditer(evidence):
+        word = m.group(0)
+        if word.lower() in _STOP:
+            continue
+        stem = _stem(word)
+        if stem in stems or (len(stem) >= 5 and any(len(s) >= 5 and (s.startswith(stem) or stem.startswith(s))
+                                                     for s in stems)):
+            end = m.end()
+            while end > m.start() and evidence[end - 1] in ".'’-":
+                end -= 1
+            spans.append((m.start(), end))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and (s <= merged[-1][1] or evidence[merged[-1][1]:s].strip() == ""):
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def split_marks(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, marked) runs."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for s, e in marks:
+        if s > pos:
+            out.append((text[pos:s], False))
+        out.append((text[s:e], True))
+        pos = e
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+# --------------------------------------------------------------------------- words shared by every format
+
+
+def verdict(trace: Trace) -> str:
+    """One line: was the origin reached, and if not, why the chain stopped."""
+    origin = trace.origin
+    if origin is None:
+        return "No verdict: the trace did not finish (it was interrupted before its origin was known)."
+    name = origin.name or origin.url or "an unnamed source"
+    words = REASONS.get(origin.reason, origin.reason)
+    hops = len(trace.hops)
+    if origin.reason == "no-further-attribution":
+        return f"Origin reached after {hops} hop{'s' * (hops != 1)}: {name} — {words}."
+    if origin.reason == "unlinked-source":
+        return f"Origin named but not online: {name} ({origin.kind}) — {words} ({origin.reason})."
+    if origin.reason == "anonymous-source":
+        return f"Origin not identified: the chain ends at {name} — {words} ({origin.reason})."
+    return f"Origin not reached: the chain stops at {name} — {words} ({origin.reason})."
+
+
+def flag_words(flag: str) -> str:
+    return FLAG_REASONS.get(flag, "no explanation recorded for this flag")
+
+
+def hop_status(record: HopRecord) -> str:
+    """Where the hop stands, in words: its HTTP status, or why there is no page."""
+    hop = record.hop
+    state = record.state
+    if state == "unlinked":
+        return "named, not linked, not online"
+    if state == "anonymous" and hop.url is None:
+        return "anonymous, not online"
+    if hop.status is not None:
+        return f"HTTP {hop.status}" + (f" ({hop.error})" if hop.error else "")
+    return f"no response ({hop.error or 'not fetched'})"
+
+
+def summarise(value: Any, limit: int = 300) -> str:
+    """A short one-line rendering of a later stage's JSON field (drift, credibility, ...)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, dict):
+        for key in ("summary", "explanation", "description", "verdict", "label"):
+            if isinstance(value.get(key), str) and value[key].strip():
+                text = value[key]
+                break
+        else:
+            text = "; ".join(f"{k}: {summarise(v, 80)}" for k, v in value.items() if v not in (None, "", [], {}))
+    elif isinstance(value, list):
+        text = "; ".join(summarise(v, 120) for v in value)
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def extra_fields(extra: dict[str, Any]) -> list[tuple[str, str]]:
+    """The additive fields a hop or trace carries, as (name, summary), drift and credibility first."""
+    keys = sorted(extra, key=lambda k: (k not in ("drift", "credibility"), k))
+    return [(k, summarise(extra[k])) for k in keys if extra[k] not in (None, "", [], {})]
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
+
+
+def md_escape(text: str | None) -> str:
+    """Page text made inert in Markdown: every character that could format, link or embed is escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def md_url(url: str | None) -> str:
+    if not url:
+        return "—"
+    if re.fullmatch(r"https?://[^\s<>()\\`]+", url):
+        return f"<{url}>"
+    return "`" + url.replace("`", "%60") + "`"
+
+
+def md_marked(text: str, marks: list[tuple[int, int]]) -> str:
+    out = []
+    for piece, marked in split_marks(text, marks):
+        escaped = md_escape(piece) if marked else _MD_SPECIAL.sub(r"\\\1", piece.replace("\n", " "))
+        out.append(f"**{escaped}**" if marked and escaped else escaped)
+    return "".join(out)
+
+
+def _md_hop(record: HopRecord, claim: str) -> list[str]:
+    hop = record.hop
+    name = md_escape(hop.source or "(unknown source)")
+    title = f"### Hop {hop.depth}: {name} ({hop.kind})"
+    lines = [title, ""]
+    doc = record.document or {}
+    if hop.url or hop.requested_url:
+        lines.append(f"- URL: {md_url(hop.url or hop.requested_url)}")
+    if hop.requested_url and hop.url and hop.requested_url != hop.url:
+        lines.append(f"- Link followed: {md_url(hop.requested_url)}")
+    for r in hop.redirects:
+        lines.append(f"- Redirect: {md_url(r.url)} → HTTP {r.status} → {md_url(r.location)}")
+    if record.publisher and record.publisher != hop.source:
+        lines.append(f"- Publisher: {md_escape(record.publisher)}")
+    if doc.get("author"):
+        lines.append(f"- Author: {md_escape(doc['author'])}")
+    if hop.title:
+        lines.append(f"- Title: {md_escape(hop.title)}")
+    if hop.published or record.state == "page":
+        lines.append(f"- Published: {md_escape(hop.published) or 'no date found'}")
+    if hop.evidence:
+        score = f" (match {hop.match_score:.2f})" if hop.match_score is not None else ""
+        lines.append(f"- Evidence{score}: “{md_marked(hop.evidence, record.marks)}”")
+    elif record.state == "page":
+        lines.append("- Evidence: the claim was not found on this page")
+    if hop.cites:
+        c = hop.cites
+        cue = f" with the cue “{md_escape(c.cue)}”" if c.cue else ""
+        how = {"link": "link followed", "lookup": "found by lookup"}.get(c.resolved_by or "", "")
+        target = f"{how}: {md_url(c.link)}" if c.link else "no link"
+        lines.append(f"- Cites: **{md_escape(c.source or 'an unnamed source')}** ({c.kind}){cue}; {target}")
+        if c.sentence and c.sentence != hop.evidence:
+            lines.append(f"- Citing sentence: “{md_escape(c.sentence)}”")
+        if record.closes_loop and record.cited is not None:
+            lines.append(f"- Loop: this citation points back at hop {record.cited.hop.depth}")
+    for key, text in extra_fields(hop.extra):
+        lines.append(f"- {key.capitalize()}: {md_escape(text)}")
+    fetch = record.fetch or {}
+    fetched_at = hop.fetched_at or fetch.get("fetched_at")
+    audit = []
+    if fetched_at:
+        audit.append(f"fetched {md_escape(fetched_at)}")
+    audit.append(hop_status(record))
+    if hop.sha256:
+        audit.append(f"sha256 `{hop.sha256}`")
+    if fetch.get("origin"):
+        audit.append({"archive": "replayed from a web archive", "live": "fetched live",
+                      "cache": "from a fresh stored copy"}.get(fetch["origin"], md_escape(fetch["origin"])))
+    if fetched_at or record.fetch or hop.status is not None or hop.error:
+        lines.append(f"- Fetch: {' · '.join(audit)}")
+    else:
+        lines.append(f"- Not fetched: {hop_status(record)}")
+    if hop.flags:
+        lines.append("- Flags: " + "; ".join(f"`{f}` ({flag_words(f)})" for f in hop.flags))
+    if record.stop_reason:
+        lines.append(f"- Chain stops here: `{record.stop_reason}` ({REASONS.get(record.stop_reason, 'no explanation')})")
+    lines.append("")
+    return lines
+
+
+def _md_secondary(report: Report) -> list[str]:
+    lines = ["## Secondary sources", ""]
+    data = report.secondary or {}
+    docs = data.get("documents") or []
+    if report.secondary_note and not docs:
+        return lines + [f"None listed: {md_escape(report.secondary_note)}.", ""]
+    if "independent_origins" in data:
+        lines += [f"Independent origins: {data['independent_origins']}", ""]
+    for d in docs:
+        cites = ", ".join(md_escape(c.get("source") or c.get("url") or "") for c in d.get("cites") or []) or "nobody"
+        copy = f" (copy of {md_url(d['copy_of'])})" if d.get("copy_of") else ""
+        origin = (d.get("origin") or {}).get("name")
+        lines.append(f"- {md_escape(d.get('publisher') or '')} {md_escape(d.get('published') or '')} "
+                     f"{md_url(d.get('url'))}{copy}: cites {cites}"
+                     + (f"; origin {md_escape(origin)}" if origin else ""))
+    return lines + [""]
+
+
+def format_markdown(report: Report) -> str:
+    trace = report.trace
+    lines = [f"# Citation report: trace {trace.id}" if trace.id is not None else "# Citation report", ""]
+    lines += [f"**Claim:** {md_escape(trace.claim)}", "", f"**Verdict:** {md_escape(verdict(trace))}", ""]
+    lines.append(f"Traced from {md_url(trace.start_url)}"
+                 + (f", started {trace.started_at}" if trace.started_at else "")
+                 + (f", finished {trace.finished_at}" if trace.finished_at else "") + ".")
+    lines.append("")
+    for key, text in extra_fields(trace.extra):
+        lines += [f"**{key.capitalize()}:** {md_escape(text)}", ""]
+    lines += ["## Chain", ""]
+    for record in report.chain:
+        lines += _md_hop(record, trace.claim)
+    for n, branch in enumerate(report.branches(), 1):
+        lines += [f"## Branch {n}", ""]
+        for record in branch:
+            lines += _md_hop(record, trace.claim)
+    lines += ["## Flags", ""]
+    if trace.flags:
+        lines += [f"- `{f}`: {flag_words(f)}." for f in trace.flags]
+    else:
+        lines.append("None.")
+    lines.append("")
+    lines += _md_secondary(report)
+    lines.append(f"Report generated {report.generated_at} by tracer from the audit database; words in **bold** in "
+                 "the evidence are the claim's words. Page text is quoted as read, Markdown characters escaped.")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- CSV
+
+CSV_COLUMNS = (
+    "trace_id", "branch", "depth", "claim",
+    "citing_source", "citing_kind", "citing_url", "citing_status", "citing_published", "citing_fetched_at",
+    "citing_sha256", "evidence", "cue", "citing_sentence", "resolved_by",
+    "cited_source", "cited_kind", "cited_link", "cited_url", "cited_status", "cited_published", "cited_sha256",
+    "cited_depth", "stop_reason", "flags",
+)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A cell a spreadsheet would run as a formula is quoted as text (OWASP CSV injection).
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def csv_rows(report: Report) -> list[dict[str, str]]:
+    rows = []
+    for r in report.records:
+        hop, c, cited = r.hop, r.hop.cites, r.cited
+        row = {
+            "trace_id": report.trace.id, "branch": r.branch, "depth": hop.depth, "claim": report.trace.claim,
+            "citing_source": hop.source, "citing_kind": hop.kind, "citing_url": hop.url or hop.requested_url,
+            "citing_status": hop.status, "citing_published": hop.published, "citing_fetched_at": hop.fetched_at,
+            "citing_sha256": hop.sha256, "evidence": hop.evidence,
+            "cue": c.cue if c else None, "citing_sentence": c.sentence if c else None,
+            "resolved_by": c.resolved_by if c else None,
+            "cited_source": c.source if c else None, "cited_kind": c.kind if c else None,
+            "cited_link": c.link if c else None,
+            "cited_url": (cited.hop.url or cited.hop.requested_url) if cited else None,
+            "cited_status": cited.hop.status if cited else None,
+            "cited_published": cited.hop.published if cited else None,
+            "cited_sha256": cited.hop.sha256 if cited else None,
+            "cited_depth": cited.hop.depth if cited else None,
+            "stop_reason": r.stop_reason, "flags": " ".join(hop.flags),
+        }
+        rows.append({k: _csv_cell(row[k]) for k in CSV_COLUMNS})
+    return rows
+
+
+def format_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(csv_rows(report))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The trace JSON plus verdict, evidence, fetch and document records (``schema_version``)."""
+    from . import __version__
+
+    data = trace_json(report.trace)
+    hop_objects = [*data["hops"], *(h for b in data["branches"] for h in b)]
+    for obj, r in zip(hop_objects, report.records):
+        obj["hop_id"] = r.hop_id
+        obj["branch"] = r.branch
+        obj["parent_hop_id"] = r.parent_hop_id
+        obj["stop_reason"] = r.stop_reason
+        obj["state"] = r.state
+        obj["publisher"] = r.publisher
+        obj["evidence_record"] = None if r.hop.evidence is None else {
+            "document_id": r.hop.document_id,
+            "start": r.hop.evidence_span[0] if r.hop.evidence_span else None,
+            "end": r.hop.evidence_span[1] if r.hop.evidence_span else None,
+            "text": r.hop.evidence,
+            "claim_marks": [list(m) for m in r.marks],
+        }
+        obj["fetch"] = r.fetch
+        obj["document"] = r.document
+        obj["cited_hop_id"] = r.cited.hop_id if r.cited else None
+        obj["closes_loop"] = r.closes_loop
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "tracer", "version": __version__},
+        "generated_at": report.generated_at,
+        **data,
+        "verdict": verdict(report.trace),
+        "reason_explained": REASONS.get(report.trace.origin.reason) if report.trace.origin else None,
+        "flags_explained": {f: flag_words(f) for f in report.trace.flags},
+        "started_at": report.trace.started_at,
+        "finished_at": report.trace.finished_at,
+        "options": report.options,
+        "secondary_sources": report.secondary,
+        "secondary_sources_note": report.secondary_note,
+    }
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text("utf-8"))
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report in one of REPORT_FORMATS, as text."""
+    if fmt == "md":
+        return format_markdown(report)
+    if fmt == "json":
+        return json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return format_csv(report)
+    if fmt == "html":
+        from .report_html import format_html
+
+        return format_html(report)
+    if fmt == "dot":
+        from .graph import format_dot
+
+        return format_dot(report)
+    if fmt == "gexf":
+        from .graph import format_gexf
+
+        return format_gexf(report)
+    if fmt == "prov":
+        from .prov import format_prov
+
+        return format_prov(report)
+    raise ReportError(f"unknown report format {fmt!r} (one of {', '.join(REPORT_FORMATS)})")
