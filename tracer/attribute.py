@@ -863,7 +863,23 @@ def _verb_context(toks, i) -> bool:
         return False
     if prev.endswith(("’s", "'s")):
         return False
-    return nxt == "that" or nxt in (",", ":") or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
+    prev_tok = toks[i - 1] if i > 0 else None
+    # the verb reading needs a subject right before it: a name, a pronoun or a head noun
+    if prev_tok is not None and not (
+        prev_tok.text[:1].isupper() or prev in lx.PRONOUNS or prev in _SUBJECT_HEADS or prev in lx.AUXILIARIES
+        or prev.endswith(("er", "or", "ist", "ian", "ent", "ee")) or prev in lx.DOCUMENT_WORDS or prev in lx.ANONYMOUS_WORDS
+    ):
+        return False
+    to_ok = nxt == "to" and lx.CUE_FORMS.get(toks[i].low) in lx.INFINITIVE_LEMMAS
+    return to_ok or nxt == "that" or nxt in (",", ":") or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
+
+
+_SUBJECT_HEADS = frozenset(
+    """campaign group company government administration committee party official
+    spokesman spokeswoman president senator governor mayor agency department ministry
+    team board court council police army firm union state city study poll survey report
+    who which that also""".split()
+)
 
 
 def _aux_start(toks, i) -> int:

@@ -70,7 +70,6 @@ welcome applaud decry lament lambaste ridicule chide scold fault reference
 _STANCE_IRREGULAR = {
     "call": {"called", "calls", "calling"},
     "refer": {"referred", "refers", "referring"},
-    "want": {"want", "wants", "wanted"},
     "offer": {"offered", "offers"},
     "seek": {"sought", "seeks"},
 }
@@ -109,6 +108,7 @@ AMBIGUOUS_FORMS = frozenset(
     continues continued continuing finding reading known written shown feeling thinking
     counters calculate calculated project projected ruled ruling remark remarks
     pledge pledges vow vows mention mentions caution back backs backed support supports
+    plan plans vote votes call calls offer offers offered attack attacks cite cites
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
