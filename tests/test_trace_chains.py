@@ -86,3 +86,90 @@ def test_wire_chain_python_api_reads_back_from_the_store(web_warc, tmp_path):
     rows = store.hop_rows(db, result.id)
     assert [r["parent_hop_id"] for r in rows] == [None] + [r["id"] for r in rows[:-1]]
     assert [r["stop_reason"] for r in rows] == [None, None, None, "no-further-attribution"]
+
+
+# ---------------------------------------------------------------- the link on a verb
+
+NORDVIK_NOW = "https://nordviknow.example/local/port-authority-survey-payment-questions"
+HARBOUR_TIMES = "https://www.harbourtimes.example/news/2021/05/11/port-authority-paid-4-2m-for-unfinished-survey"
+
+
+def test_link_on_the_verb_reported(web_warc, tmp_path):
+    data = trace_web("link-on-verb", web_warc, tmp_path)
+    assert chain(data) == [
+        ("Nordvik Now", "outlet", 200, "Harbour Times", "reported", HARBOUR_TIMES),
+        ("Harbour Times", "outlet", 200, None, None, None),
+    ]
+    first, second = data["hops"]
+    assert first["cites"]["sentence"].startswith("The Harbour Times reported on Tuesday that the port authority paid")
+    assert first["evidence"] == first["cites"]["sentence"]
+    # "the Harbour Times has learned" on the Harbour Times' own site is its own reporting
+    assert second["evidence"].endswith("the Harbour Times has learned.")
+    assert data["origin"] == {"name": "Harbour Times", "url": HARBOUR_TIMES, "kind": "outlet",
+                              "reason": "no-further-attribution"}
+    assert data["flags"] == []
+
+
+def test_anonymous_sources_end_the_chain_at_the_outlet_they_told(web_warc, tmp_path):
+    data = trace_web("link-on-verb", web_warc, tmp_path, "The survey was halted after Seabed Surveys' sonar equipment failed")
+    assert chain(data) == [
+        ("Nordvik Now", "outlet", 200, "Harbour Times", "told", HARBOUR_TIMES),
+        ("Harbour Times", "outlet", 200, "people familiar with the matter", "told", None),
+    ]
+    first, second = data["hops"]
+    assert first["anonymous"] == second["anonymous"] == "people familiar with the matter"
+    assert first["flags"] == second["flags"] == ["anonymous-source"]
+    assert second["cites"]["kind"] == "anonymous"
+    assert data["origin"] == {"name": "Harbour Times", "url": HARBOUR_TIMES, "kind": "outlet",
+                              "reason": "anonymous-source"}
+    assert data["flags"] == ["anonymous-source"]
+
+
+# ---------------------------------------------------------------- the link on "earlier this week"
+
+RADIO = "https://radionordvik.example/news/2021-09-23/school-meals-contract-overpaid"
+HERALD = "https://nordvikherald.example/2021/09/20/council-overpaid-school-meals-caterer/"
+
+
+def test_link_on_earlier_this_week_with_the_outlet_named_a_sentence_before(web_warc, tmp_path):
+    data = trace_web("link-earlier-this-week", web_warc, tmp_path)
+    # "the newspaper reported earlier this week": the newspaper is the Nordvik Herald of the sentence
+    # before, and of the link's domain; the tender-notice link in that sentence is not followed
+    assert chain(data) == [
+        ("Radio Nordvik", "outlet", 200, "Nordvik Herald", "reported", HERALD),
+        ("Nordvik Herald", "outlet", 200, None, None, None),
+    ]
+    first = data["hops"][0]
+    assert first["evidence"] == ("The council paid Fresco Catering €1.8 million more than the agreed tender price, "
+                                 "the newspaper reported earlier this week.")
+    assert first["cites"]["sentence"] == first["evidence"]
+    assert data["origin"] == {"name": "Nordvik Herald", "url": HERALD, "kind": "outlet", "reason": "no-further-attribution"}
+    db = store.open_db(tmp_path / "link-earlier-this-week.db")
+    assert [r["requested_url"] for r in db["fetches"].rows_where(order_by="id")] == [RADIO, HERALD]
+
+
+# ---------------------------------------------------------------- distractor attributions and links
+
+COASTAL_POST = "https://www.coastalpost.example/health/2021/09/09/emergency-waiting-times-nine-hours"
+BOARD_REPORT = "https://easternhealthboard.example/reports/2021-08-emergency-waiting-times"
+
+
+def test_distractor_attributions_and_links_are_ignored(web_warc, tmp_path):
+    data = trace_web("distractors", web_warc, tmp_path)
+    # the link on the board's name goes to an encyclopedia; the one on "monthly report" is on the
+    # board's own domain and wins; the mayor, the medical director, the Harbour Times, the other
+    # report, the navigation and the related stories are not behind the claim
+    assert chain(data) == [
+        ("The Coastal Post", "outlet", 200, "Eastern Health Board", "said", BOARD_REPORT),
+        ("Eastern Health Board", "organisation", 200, None, None, None),
+    ]
+    first, second = data["hops"]
+    assert first["evidence"].startswith("Average waiting times at the emergency department of Nordvik General Hospital")
+    assert second["evidence"].startswith("In August 2021 the average waiting time")
+    assert second["published"] == "2021-09-07"
+    assert data["origin"] == {"name": "Eastern Health Board", "url": BOARD_REPORT, "kind": "organisation",
+                              "reason": "no-further-attribution"}
+    assert data["flags"] == [] and data["branches"] == []
+    assert "drift" not in first  # "nine hours" and "9 hours" are one figure
+    db = store.open_db(tmp_path / "distractors.db")
+    assert [r["requested_url"] for r in db["fetches"].rows_where(order_by="id")] == [COASTAL_POST, BOARD_REPORT]
