@@ -215,3 +215,18 @@ def test_broken_http_is_an_outcome(data, status, error):
     result, elapsed, _ = timed_fetch({"/": _raw(data)})
     assert (result.status, result.error) == (status, error)
     assert elapsed < TIMEOUT + MARGIN
+
+
+def test_hung_dns_resolver_hits_the_timeout(monkeypatch):
+    from tracer import guard
+
+    def slow_resolver(*args, **kwargs):
+        time.sleep(TIMEOUT + MARGIN + 0.5)
+        return []
+
+    monkeypatch.setattr(guard.socket, "getaddrinfo", slow_resolver)
+    with fetcher(respect_robots=False) as f:
+        started = time.monotonic()
+        result = f.fetch("http://slow-dns.example/")
+        elapsed = time.monotonic() - started
+    assert result.error == "timeout" and elapsed < TIMEOUT + MARGIN

@@ -35,7 +35,6 @@ from requests.cookies import extract_cookies_to_jar
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
 
 from tracer import guard
 from tracer.models import FetchResult, Redirect
@@ -139,10 +138,10 @@ class _ConnectionMixin:
     refuse_private = True
 
     def _new_conn(self):
-        connect = guard.guarded_connect if self.refuse_private else _plain_connect
         try:
-            sock = connect(self._dns_host, self.port, self.timeout,
-                           source_address=self.source_address, socket_options=self.socket_options)
+            sock = guard.guarded_connect(self._dns_host, self.port, self.timeout,
+                                         source_address=self.source_address, socket_options=self.socket_options,
+                                         refuse_private=self.refuse_private)
         except socket.gaierror as error:
             raise NameResolutionError(self.host, self, error) from error
         except TimeoutError as error:
@@ -153,12 +152,6 @@ class _ConnectionMixin:
         if watch is not None:
             watch.connection = self
         return sock
-
-
-def _plain_connect(host, port, timeout, source_address=None, socket_options=None):
-    return urllib3_connection.create_connection(
-        (host, port), timeout, source_address=source_address, socket_options=socket_options
-    )
 
 
 def _make_adapter(refuse_private: bool) -> HTTPAdapter:

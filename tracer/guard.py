@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from urllib.parse import urlsplit
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -110,16 +112,30 @@ def check_url(url: str, *, allow_private: bool = False) -> str | None:
     return None
 
 
-def guarded_connect(host: str, port: int, timeout, source_address=None, socket_options=None):
+# getaddrinfo cannot be interrupted; asking it from a worker thread lets a hung resolver
+# cost one idle thread instead of the whole fetch's deadline.
+_RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tracer-dns")
+
+
+def resolve(host: str, port: int, timeout: float | None):
+    future = _RESOLVER.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeout:
+        raise TimeoutError(f"resolving {host} took longer than {timeout}s") from None
+
+
+def guarded_connect(host: str, port: int, timeout, source_address=None, socket_options=None,
+                    refuse_private: bool = True):
     """Like urllib3's create_connection, but refuses non-public addresses before connecting.
 
     Every address the name resolves to is checked, not just the first: a name with one
     public and one private address is refused rather than raced.
     """
     host = host.strip("[]")
-    infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    infos = resolve(host, port, timeout if isinstance(timeout, (int, float)) else None)
     for *_, sockaddr in infos:
-        if not is_public_address(sockaddr[0]):
+        if refuse_private and not is_public_address(sockaddr[0]):
             raise PrivateAddressRefused(host, sockaddr[0])
     last_error: OSError | None = None
     for family, socktype, proto, _, sockaddr in infos:
