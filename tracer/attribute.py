@@ -923,7 +923,7 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
         head = _subject_before(toks, k)
         if head is None:
             return None
-        if toks[k + 1].low in ("citing", "quoting", "according", "however", "though", "too", "also", "meanwhile", "instead", "in", "for", "on", "at") or j - k <= 2 and _is_adverb(toks[k + 1]):
+        if toks[k + 1].low in ("citing", "quoting", "according", "however", "though", "too", "also", "meanwhile", "instead", "in", "for", "on", "at", "during", "after", "before", "while", "when", "speaking", "like") or j - k <= 2 and _is_adverb(toks[k + 1]) or toks[k + 1].low.endswith("ing") and toks[k + 1].text.islower():
             return head  # "Reuters, citing officials, reported": the head alone speaks
         return head[0], end - 1
     start = j
@@ -941,7 +941,7 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
                 continue
         if t.quoted or t.text in ",;:()[]—–-" or t.text in QUOTE_TOKENS:
             break
-        if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and (_joins_names(toks, start) or _joins_modifiers(toks, start))):
+        if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and (_joins_names(toks, start) or _joins_modifiers(toks, start) or _joins_nouns(toks, start, j))):
             if t.low not in ("who", "which") or start == j:
                 break
         if t.low in lx.CUE_FORMS and start < j and t.low not in lx.AMBIGUOUS_FORMS:
@@ -960,9 +960,15 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
     start = _skip_leading_circumstance(toks, start, end)
     if start >= end:
         return None
-    if start > 0 and toks[start - 1].text == "," and _circumstance_run(toks, start, end) and toks[start].low in ("on", "in", "at", "during", "last", "this", "earlier", "late", "early", "later"):
+    if start > 0 and toks[start - 1].text == "," and (_circumstance_run(toks, start, end) or toks[start].low in ("during", "in", "at", "after", "before", "while")) and toks[start].low in ("on", "in", "at", "during", "last", "this", "earlier", "late", "early", "later", "after", "before", "while"):
         # "Ryan, the top Republican, on Tuesday called": the time phrase is no subject
         return _subject_before(toks, start)
+    for k in range(start + 1, end - 1):
+        if toks[k].low in ("in", "during") and toks[k + 1].low in ("a", "an", "the", "his", "her", "their") and any(
+            t.low in ("statement", "interview", "speech", "call", "email", "post", "tweet", "letter", "release") for t in toks[k + 2 : end]
+        ):
+            end = k  # "Romero in a statement said"
+            break
     if not any(t.text[:1].isalpha() for t in toks[start:end]):
         return None
     # a subject does not start with a verb or preposition
@@ -998,6 +1004,19 @@ def _joins_modifiers(toks, i) -> bool:
     return 0 < i < len(toks) - 1 and toks[i + 1].low.endswith("ed") and toks[i + 1].text.islower() and toks[i + 1].low not in lx.CUE_FORMS
 
 
+def _joins_nouns(toks, i, j) -> bool:
+    """'and' inside a plural subject: "attorneys and legal experts said", "current and former
+    officials said" — not before a new clause ("and the senator said") or after a verb."""
+    if i == 0 or i >= j:
+        return False
+    before, after = toks[i - 1], toks[i + 1]
+    if after.low in lx.DETERMINERS or after.low in lx.PRONOUNS or after.quoted or before.quoted:
+        return False
+    if before.text.islower() and before.low.endswith("ed"):
+        return False
+    return j - i <= 4 and before.text[:1].isalpha()
+
+
 def _joins_names(toks, i) -> bool:
     """'and' inside a name list: "Smith and Jones said"."""
     return 0 < i < len(toks) - 1 and toks[i - 1].text[:1].isupper() and toks[i + 1].text[:1].isupper()
@@ -1030,6 +1049,11 @@ def _np_forward(toks, k, allow_lower=True) -> int:
         t = toks[j]
         if t.quoted and j > k:
             break
+        if t.text == "(" and j > k:
+            close = next((m for m in range(j + 1, min(n, j + 6)) if toks[m].text == ")"), None)
+            if close is not None:
+                j = close + 1  # "Sen. Chris Murphy (D-Conn.)"
+                continue
         if t.text in ",.;:!?—–()[]" or t.text in QUOTE_TOKENS and j > k:
             break
         if t.low in ("that", "who", "which", "when", "while", "because", "as", "and", "but") and j > k and not (t.low == "and" and _joins_names(toks, j)):

@@ -166,7 +166,7 @@ CLAUSE_BOUNDARIES = frozenset(
 LEADING_FILLERS = frozenset(
     """but and so yet still however meanwhile also now then indeed instead moreover
     furthermore separately similarly likewise later earlier previously today tonight
-    yesterday""".split()
+    yesterday even""".split()
 )
 
 # Tail words after a cue that belong to the cue's circumstances, not the content.
