@@ -158,6 +158,10 @@ class MementoServer:
 
             def memento(self, ts, raw, url):
                 captures = server.captures(url)
+                if not captures and url in server.saved:  # captured by /save/: a stand-in page
+                    body = f"<html><body><p>Saved copy of {url}</p></body></html>".encode()
+                    return self.send(200, body, [("Content-Type", "text/html; charset=utf-8"),
+                                                 ("Memento-Datetime", format_datetime(_from_ts(ts), usegmt=True))])
                 if not captures:
                     return self.send(404, b"not in archive", [("Content-Type", "text/plain")])
                 target = _from_ts(ts)

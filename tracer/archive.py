@@ -347,6 +347,24 @@ def find_captures(fetcher, url: str, endpoints: list[Endpoint], rescue: Rescue, 
     return captures
 
 
+def local_captures(fetcher, url: str) -> list[Capture]:
+    """Mementos of ``url`` inside the fetcher's own archives (a WACZ of an earlier trace, say)."""
+    from .warc import normalize_url
+
+    index = getattr(fetcher, "archive", None)
+    if index is None:
+        return []
+    wanted = normalize_url(url)
+    captures = []
+    for key in index.by_url:
+        m = _TIMESTAMP.search(key)
+        if m and normalize_url(key[m.end():]) == wanted:
+            when = parse_when(m.group(1))
+            if when is not None:
+                captures.append(Capture(key, url, when, None, "local"))
+    return captures
+
+
 def fallback(
     fetcher,
     url: str,
@@ -367,8 +385,10 @@ def fallback(
     when = before if isinstance(before, datetime) or before is None else parse_when(before, end_of_day=True)
     rescue = Rescue(url=url, before=when)
     if getattr(fetcher, "offline", False):
-        return rescue
-    captures = find_captures(fetcher, url, endpoints_from(endpoints), rescue, record)
+        # Offline, no archive is asked: only captures already in the local WARC/WACZ files count.
+        captures = local_captures(fetcher, url)
+    else:
+        captures = find_captures(fetcher, url, endpoints_from(endpoints), rescue, record)
     accept = accept or (lambda r: r.ok)
     seen: set[str] = set()
     for capture in order_captures(captures, when):
@@ -406,7 +426,8 @@ def _citing_date(previous: Hop | None) -> datetime | None:
 
 def _options(walk) -> tuple[bool, list[str] | None]:
     options = walk.options
-    enabled = getattr(options, "archive_fallback", True) and not getattr(options, "offline", False)
+    # offline, ``fallback`` looks only at captures inside the local archives: no archive is asked
+    enabled = getattr(options, "archive_fallback", True)
     memento = getattr(options, "memento", None)
     return enabled, (list(memento) if memento else None)
 
@@ -459,7 +480,8 @@ def rescue_hop(walk, hop: Hop, result: FetchResult, previous: Hop | None) -> tup
     rescue = fallback(walk.fetcher, url, before=_citing_date(previous), endpoints=endpoints,
                       record=_recorder(walk), accept=accept)
     if rescue.result is None:
-        hop.extra["archive_lookup"] = {"reason": why, **rescue.outcome()}
+        if rescue.lookups or rescue.tried:
+            hop.extra["archive_lookup"] = {"reason": why, **rescue.outcome()}
         return hop, result
     capture, archived = rescue.capture, rescue.result
     new = Hop(

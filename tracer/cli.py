@@ -113,6 +113,44 @@ def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, n
         click.echo(format_text(result))
 
 
+# ---- tracer evidence (issue 9: tracer/evidence.py) ----------------------------------------------
+
+
+@cli.command(name="evidence")
+@click.argument("trace_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="WACZ file to write")
+@click.option("--save-evidence", is_flag=True,
+              help="First ask a save endpoint to capture each hop's page, and record the capture URL")
+@click.option("--save-endpoint", default=None, metavar="URL",
+              help="Save endpoint, asked as URL + page URL (default: the Wayback Machine's Save Page Now)")
+@click.option("--allow-private", is_flag=True, help="Allow a save endpoint on a loopback or private address")
+@db_option
+def evidence_cmd(trace_id, output, save_evidence, save_endpoint, allow_private, db_path):
+    """Pack a trace's WARC records, hop table and report into a WACZ file.
+
+    The WACZ opens in web-archive replay tools, and tracer replays it: --archive case.wacz.
+
+    Example: tracer evidence 3 -o case.wacz
+    """
+    from .evidence import DEFAULT_SAVE_ENDPOINT, EvidenceError, build_wacz, save_hops
+    from .fetch import Fetcher
+    from .trace import warc_dir_for
+
+    db = open_db(db_path)
+    try:
+        store.load_trace(db, trace_id)
+        if save_evidence:
+            with Fetcher(allow_private=allow_private, warc_dir=warc_dir_for(db), db=db) as fetcher:
+                for saved in save_hops(db, trace_id, fetcher, save_endpoint or DEFAULT_SAVE_ENDPOINT):
+                    click.echo(f"saved {saved['url']} -> {saved['capture'] or saved['error']}", err=True)
+        package = build_wacz(db, trace_id, output)
+    except (store.StoreError, EvidenceError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in package.missing:
+        click.echo(f"missing: {problem}", err=True)
+    click.echo(f"{package.path}: {package.records} records, {package.pages} pages, {len(package.resources)} files")
+
+
 @cli.command()
 @click.option("--web", default="seed", show_default=True, help="Fixture web (a folder under fixtures/web/, or a path)")
 @click.option("--claim", default=None, help="Claim to trace (default: the web's own claim)")
