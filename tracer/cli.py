@@ -438,6 +438,42 @@ def sources_cmd(claim, format_, db_path):
         click.echo(format_sources_text(result))
 
 
+@cli.command(name="crawl")
+@click.argument("seeds", nargs=-1)
+@click.option("--depth", type=click.IntRange(0, 50), default=2, show_default=True,
+              help="Links to follow from a seed (sitemap and feed entries count as seeds)")
+@click.option("--same-host", is_flag=True, help="Follow only links on the host of the seed they came from")
+@click.option("--max-pages", type=click.IntRange(1), default=None, help="Stop after fetching this many URLs")
+@click.option("--delay", type=click.FloatRange(0, 600), default=None,
+              help="Seconds between two requests to one host [default: 3; robots Crawl-delay if longer]")
+@fetch_options
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+def crawl_cmd(seeds, depth, same_host, max_pages, delay, archives, offline, allow_private, format_, db_path):
+    """Crawl breadth-first from SEEDS (pages, sitemaps, RSS/Atom feeds) into the corpus.
+
+    Cited links of attributions are fetched first. The database holds the queue and the
+    visited set: run it again (seeds optional) to resume a stopped crawl.
+
+    Example: tracer crawl https://example.com/sitemap.xml --depth 1 --same-host --max-pages 500
+    """
+    import json
+
+    from .crawl import CrawlError, crawl, stderr_progress
+
+    db = open_db(db_path)
+    options = {"delay": delay} if delay is not None else {}
+    try:
+        stats = crawl(db, seeds, depth=depth, same_host=same_host, max_pages=max_pages, archives=archives,
+                      offline=offline, allow_private=allow_private, progress=stderr_progress(), **options)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from None
+    if format_ == "json":
+        click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(stats.summary())
+
+
 # --- tracer attributions (issue 4) ---------------------------------------------------------
 
 
