@@ -487,9 +487,15 @@ class _Context:
         subj = _subject_before(toks, cue_start)
         if subj is not None and subj[0] > 0 and _is_content_break(toks[subj[0] - 1]):
             src, brk, k = subj, subj[0] - 1, i + 1
-        elif cue_start > 0 and _is_content_break(toks[cue_start - 1]) and cue_start == i:
+        elif cue_start > 0 and _is_content_break(toks[cue_start - 1]) and cue_start == i and not (
+            subj is not None and subj[0] == _skip_intro_chunks(toks, 0, subj[1]) and toks[cue_start - 1].text not in QUOTE_TOKENS
+        ):
             # ", said Smith." / "” said Smith, a spokesman." -> the source follows the cue
+            # (but "Smith, a spokesman, said ..." has its subject before the cue)
             e = _np_forward(toks, i + 1, allow_lower=True)
+            first = toks[i + 1] if i + 1 < n else None
+            if first is not None and not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit()):
+                e = i + 1  # "... said that in 1998": no source after the cue
             if e > i + 1 and e - i <= 10 and not any(t.low in _VERBISH for t in toks[i + 1 : e]):
                 src, brk, k = (i + 1, e), cue_start - 1, e
                 k = _skip_circumstances(toks, k)
@@ -648,6 +654,9 @@ class _Context:
         cue_end = i + 1
         lemma = lx.CUE_FORMS.get(toks[i].low, "")
         k = i + 1
+        if k < n and toks[k].low in _PARTICLES.get(lemma, ()):
+            cue_end = k + 1  # "called for", "referred to", "pointed out"
+            k += 1
         # "said in a statement", "told reporters", "said on Monday" up to "that"
         that = None
         for j in range(k, min(n, k + 12)):
@@ -696,6 +705,10 @@ class _Context:
         q = _quote_at(toks[c0].start, self.quotes, self.quote_starts)
         if q is not None and q[1] > end:
             end = q[1]
+        # a quote opened inside the content and closed after the sentence: keep it whole
+        i = bisect_right(self.quote_starts, end) - 1
+        if i >= 0 and toks[c0].start <= self.quotes[i][0] < end < self.quotes[i][1] and self.quotes[i][1] - end < 2000:
+            end = self.quotes[i][1]
         return end
 
     def _content_before(self, index, toks, brk) -> list[Span]:
@@ -819,6 +832,25 @@ def _tail_kind(toks, k) -> str:
     return "other"
 
 
+# Particles that belong to the cue ("called for X", "referred to X", "pointed out that").
+_PARTICLES = {
+    "call": ("for", "on"),
+    "refer": ("to",),
+    "complain": ("about",),
+    "comment": ("on",),
+    "point": ("out",),
+    "speak": ("about", "of"),
+    "respond": ("to",),
+    "reply": ("to",),
+    "testify": ("about", "that"),
+    "warn": ("against", "of", "about"),
+    "boast": ("about", "of"),
+    "joke": ("about",),
+    "worry": ("about",),
+    "argue": ("for", "against"),
+    "vote": ("for", "against"),
+}
+
 _NOT_SPEAKERS = frozenset(
     """breaking update updated watch read photo photos video videos editor note exclusive
     live related see more source sources advertisement correction analysis opinion latest
@@ -923,6 +955,15 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
         head = _subject_before(toks, k)
         if head is None:
             return None
+        for _ in range(3):  # "Pruitt, the attorney general of Oklahoma, one of the states ..., said"
+            h0 = head[0]
+            if h0 > 1 and toks[h0 - 1].text == "," and (toks[h0].low in lx.DETERMINERS or toks[h0].low == "one" or toks[h0].text.islower()):
+                outer = _subject_before(toks, h0 - 1)
+                if outer is None:
+                    break
+                head = (outer[0], head[1])
+            else:
+                break
         if toks[k + 1].low in ("citing", "quoting", "according", "however", "though", "too", "also", "meanwhile", "instead", "in", "for", "on", "at", "during", "after", "before", "while", "when", "speaking", "like") or j - k <= 2 and _is_adverb(toks[k + 1]) or toks[k + 1].low.endswith("ing") and toks[k + 1].text.islower():
             return head  # "Reuters, citing officials, reported": the head alone speaks
         return head[0], end - 1
