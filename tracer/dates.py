@@ -23,6 +23,7 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MON
 _MONTH_DAY_YEAR = re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
 _ISO_DATE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _DOTTED = re.compile(r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d\d)\b")
+_SLASHED = re.compile(r"\b(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})\b")  # citation_publication_date
 _DATE_HINT = re.compile(r"date|time|byline|dateline|published|posted|timestamp|meta", re.I)
 
 
@@ -55,7 +56,7 @@ def parse_datetime(value: str | None) -> datetime | None:
 def find_dates(text: str) -> list[date]:
     """Dates written with a year in a text, in text order."""
     found: list[tuple[int, date]] = []
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO_DATE, _DOTTED):
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO_DATE, _DOTTED, _SLASHED):
         for m in pattern.finditer(text):
             month = m.group("m")
             month_number = int(month) if month.isdigit() else _MONTHS[month.lower()]

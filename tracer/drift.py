@@ -110,7 +110,7 @@ def compare(
             changes.append(f"figure: “{q.phrase}” here, no such figure in {upstream_label}")
         else:
             changes.append(f"figure: “{q.phrase}” here, “{u.phrase}” in {upstream_label}")
-    dropped = _hedges(upstream) - _hedges(here)
+    dropped = (_hedges(upstream) & set(HEDGES)) - _hedges(here)  # "around 40" is a figure's, not a hedge
     if dropped and not (_hedges(here) & set(HEDGES + _APPROXIMATORS)):
         words = ", ".join(f"“{h}”" for h in sorted(dropped))
         changes.append(f"hedge dropped: {words} in {upstream_label}, not here")

@@ -333,9 +333,19 @@ def _term_present(stem: str, vocabulary: set[str]) -> bool:
     if stem in vocabulary:
         return True
     if len(stem) >= 5:
-        # prefix match catches crypto/cryptocurrency and most derivations the stemmer misses
-        return any(len(v) >= 5 and (v.startswith(stem) or stem.startswith(v)) for v in vocabulary)
+        # prefix match catches crypto/cryptocurrency and most derivations the stemmer misses;
+        # a long shared stem catches deficient/deficiency
+        return any(len(v) >= 5 and (v.startswith(stem) or stem.startswith(v) or _shared_stem(stem, v)) for v in vocabulary)
     return False
+
+
+def _shared_stem(a: str, b: str) -> bool:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= 7 and n >= min(len(a), len(b)) - 2
 
 
 def _same_number(a: Quantity, b: Quantity) -> bool:

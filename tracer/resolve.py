@@ -181,13 +181,28 @@ def is_self_reference(doc: Document, attribution: Attribution) -> bool:
     return domain_matches_source(doc.url, name)
 
 
+# Labels that open a paragraph with a colon ("Results: ...") without anyone speaking.
+_LABELS = frozenset(
+    """background methods method results findings conclusion conclusions objective objectives aim aims
+    summary abstract introduction discussion limitations interpretation funding context update note
+    correction clarification editor's note photo video watch read more listen disclaimer""".split()
+) | {"editor's note", "read more", "key points", "what we know"}
+
+
+def is_label(doc: Document, attribution: Attribution) -> bool:
+    """"Results:" in an abstract is a section label, not a source."""
+    name = (attribution.source_name or "").strip().lower()
+    cue = " ".join(doc.text[s:e] for s, e in attribution.cue).strip()
+    return cue == ":" and name in _LABELS
+
+
 def attributions_for_claim(doc: Document, attributions: list[Attribution], match: ClaimMatch) -> list[Attribution]:
     """Attributions behind a claim match, best first: covering its text, then next to it.
 
     The page's references to itself are skipped: what it was told is the citation.
     """
     span = (match.start, match.end)
-    attributions = [a for a in attributions if not is_self_reference(doc, a)]
+    attributions = [a for a in attributions if not is_self_reference(doc, a) and not is_label(doc, a)]
     covering = [a for a in attributions if _covers(a, span) > 0 and a.source_name]
     if covering:
         # the outer attribution is who the page got it from ("according to Reuters, a report says")

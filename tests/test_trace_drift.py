@@ -1,0 +1,99 @@
+"""Claim drift hop by hop: figures with their qualifiers, hedges, quotes, named entities;
+and a press release -> journal chain where three ways of writing one figure are no drift."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tracer import store
+from tracer.cli import cli
+from tracer.drift import compare
+from tracer.fixtures import load_web
+
+
+def trace_web(name: str, web_warc, tmp_path, *more: str) -> dict:
+    web = load_web(name)
+    result = CliRunner().invoke(cli, ["trace", web.start_url, "--claim", web.claim, "--archive", str(web_warc(name)),
+                                      "--offline", "--format", "json", "--db", str(tmp_path / f"{name}.db"), *more])
+    assert result.exit_code == 0, result.output + result.stderr
+    return json.loads(result.stdout)
+
+
+VIRAL = "https://viralnow.example/stories/poisoned-tap-water-nordvik-50-in-hospital"
+HERALD = "https://nordvikherald.example/2021/03/15/tap-water-illness-40-in-hospital/"
+BULLETIN = "https://www.nordvik-region.example/health/bulletins/2021-03-15-water-related-illness"
+
+
+def test_three_step_number_drift_is_reported_hop_by_hop(web_warc, tmp_path):
+    data = trace_web("number-drift", web_warc, tmp_path)
+    hops = data["hops"]
+    assert [(h["source"], h["url"], h["cites"] and h["cites"]["link"]) for h in hops] == [
+        ("ViralNow", VIRAL, HERALD),
+        ("Nordvik Herald", HERALD, BULLETIN),
+        ("regional health authority", BULLETIN, None),
+    ]
+    assert hops[0]["cites"]["cue"] == "reported" and hops[1]["cites"]["cue"] == "said"
+    # each citing hop says how it changed what its source says
+    assert hops[0]["drift"] == [
+        "figure: “more than 50” here, “around 40” in the source (hop 1)",
+        "entity: “Nordaqua” here, “Eastby Waterworks” in the source (hop 1)",
+    ]
+    assert hops[1]["drift"] == [
+        "figure: “around 40” here, “35” in the source (hop 2)",
+        "hedge dropped: “may” in the source (hop 2), not here",
+        "quote not verbatim in the source (hop 2): “contaminated tap water”",
+    ]
+    assert "drift" not in hops[2]
+    assert [h["flags"] for h in hops] == [["claim-drift"], ["claim-drift"], []]
+    # a drifted figure still carries the claim: the chain reaches the origin
+    assert all(h["evidence"] for h in hops)
+    assert "35 residents" in hops[2]["evidence"] and "may be linked" in hops[2]["evidence"]
+    assert data["origin"] == {"name": "regional health authority", "url": BULLETIN, "kind": "organisation",
+                              "reason": "no-further-attribution"}
+    assert data["flags"] == ["claim-drift"]
+    # the drift found at hop 1 was written back onto hop 0's stored row
+    db = store.open_db(tmp_path / "number-drift.db")
+    rows = store.hop_rows(db, data["trace_id"])
+    assert json.loads(rows[0]["flags"]) == ["claim-drift"]
+    assert json.loads(rows[0]["extra"])["drift"] == hops[0]["drift"]
+    assert store.load_trace(db, data["trace_id"]).to_json()["hops"] == hops
+
+
+def test_drift_in_plain_strings():
+    claim = "North Korea stole $2 billion"
+    assert compare(claim, "North Korea stole approximately $2 billion.", "The DPRK took about 2bn dollars.") == []
+    assert compare(claim, "North Korea stole $2 billion.", "North Korea may have stolen $2 billion.") == [
+        "hedge dropped: “may” in the source, not here"]
+    assert compare(claim, "North Korea stole more than $3 billion.", "North Korea stole $2 billion.") == [
+        "figure: “more than $3 billion” here, “$2 billion” in the source"]
+    assert compare("23 per cent of adults", "23 per cent of adults", "Almost a quarter of adults") == []
+    assert compare("35 cases", "at least 35 cases", "around 40 cases") == [
+        "figure: “at least 35” here, “around 40” in the source"]
+
+
+COASTAL_POST = "https://www.coastalpost.example/health/2021/11/03/vitamin-d-deficiency-coastal-towns"
+PRESS_RELEASE = "https://www.uni-nordvik.example/news/2021/11/01/vitamin-d-coastal-towns"
+JOURNAL = "https://journals.coastalhealth.example/jch/article/view/2021-0412"
+
+
+def test_press_release_to_journal_page_with_doi(web_warc, tmp_path):
+    data = trace_web("press-release-journal", web_warc, tmp_path)
+    hops = data["hops"]
+    assert [(h["source"], h["kind"], h["url"], h["cites"] and (h["cites"]["source"], h["cites"]["link"])) for h in hops] == [
+        ("The Coastal Post", "outlet", COASTAL_POST, ("a study by researchers", PRESS_RELEASE)),
+        ("a study by researchers", "document", PRESS_RELEASE, ("a study", JOURNAL)),
+        ("a study", "document", JOURNAL, None),
+    ]
+    journal = hops[2]
+    assert journal["doi"] == "10.5555/jch.2021.0412" and journal["journal"] == "Journal of Coastal Health"
+    assert journal["published"] == "2021/10/28"
+    assert journal["title"].startswith("Vitamin D deficiency among adults in coastal towns of Meridia")
+    # "Results:" opens the abstract's paragraph: a label, not a source
+    assert journal["evidence"].startswith("Results: Of 2,140 adults") and "(23.4%)" in journal["evidence"]
+    assert hops[1]["evidence"].startswith("Almost a quarter of adults")
+    # "23 per cent", "almost a quarter" and "23.4%" are one figure: no drift anywhere
+    assert all("drift" not in h for h in hops) and data["flags"] == []
+    assert "doi" not in hops[0] and "doi" not in hops[1]
+    assert data["origin"] == {"name": "a study", "url": JOURNAL, "kind": "document", "reason": "no-further-attribution"}
