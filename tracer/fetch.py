@@ -13,7 +13,6 @@ One ``requests.Session`` behind four promises:
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import http.client
 import json
@@ -21,7 +20,6 @@ import logging
 import socket
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -37,6 +35,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from tracer import guard
+from tracer.encoding import BadContentEncoding, BodyTooLarge, Inflater, decode_text  # decode_text: others import it from here
 from tracer.models import FetchResult, Redirect
 from tracer.warc import (
     ArchiveIndex,
@@ -73,10 +72,6 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 TRUNCATED_REASONS = {"too-large": "length", "timeout": "time", "connection-error": "disconnect"}
 CHUNK = 64 * 1024
 
-TEXT_TYPES = ("text/", "html", "xml", "json", "javascript", "ecmascript")
-# What browsers actually do with these labels (WHATWG Encoding): latin-1 is read as cp1252.
-ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-                    "us-ascii": "cp1252", "ascii": "cp1252", "l1": "cp1252", "iso8859-1": "cp1252"}
 
 
 def utc_now() -> str:
@@ -166,165 +161,6 @@ def _make_adapter(refuse_private: bool) -> HTTPAdapter:
             self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
 
     return TracerAdapter(max_retries=0)
-
-
-# ---------------------------------------------------------------- bodies
-
-
-class _Inflater:
-    """Decompresses a Content-Encoding while counting, so a gzip bomb stops at the cap."""
-
-    def __init__(self, encoding: str, limit: int):
-        self.encoding = encoding
-        self.limit = limit
-        self.total = 0
-        self._obj = self._new()
-
-    def _new(self):
-        if self.encoding in ("gzip", "x-gzip"):
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return zlib.decompressobj(zlib.MAX_WBITS)  # deflate: zlib-wrapped; raw handled below
-
-    def feed(self, data: bytes) -> bytes:
-        pieces = []
-        while data:
-            room = self.limit - self.total
-            try:
-                piece = self._obj.decompress(data, room + 1)
-            except zlib.error:
-                if self.encoding == "deflate" and self.total == 0 and not pieces:
-                    # Some servers send raw deflate without the zlib wrapper.
-                    self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
-                    piece = self._obj.decompress(data, room + 1)
-                else:
-                    raise FetchError("bad-content-encoding") from None
-            self.total += len(piece)
-            if self.total > self.limit:
-                raise FetchError("too-large")
-            pieces.append(piece)
-            data = self._obj.unconsumed_tail
-            if not data and self._obj.eof and self._obj.unused_data:
-                data = self._obj.unused_data  # a second gzip member follows
-                self._obj = self._new()
-        return b"".join(pieces)
-
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def _declared_charset(content_type: str | None) -> str | None:
-    for param in (content_type or "").split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None
-
-
-def _codec(label: str | None) -> str | None:
-    """A Python codec name for a charset label, browser aliases applied; None if unknown."""
-    if not label:
-        return None
-    label = label.strip().lower()
-    label = ENCODING_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def is_text_body(content_type: str | None, body: bytes) -> bool:
-    media = _media_type(content_type)
-    if media:
-        return any(t in media for t in TEXT_TYPES)
-    # No Content-Type: sniff like a browser would, text unless it has NUL bytes.
-    return b"\x00" not in body[:2048]
-
-
-def decode_text(body: bytes, content_type: str | None) -> tuple[str | None, str | None]:
-    """(text, encoding) for a text body; (None, None) for binary.
-
-    Order as in the HTML standard: byte-order mark, HTTP charset, <meta> charset; then UTF-8
-    if it decodes cleanly, a multi-byte guess if the detector is sure, else cp1252 (the
-    WHATWG default for Western pages, a superset of latin-1's printable range).
-    """
-    if not is_text_body(content_type, body):
-        return None, None
-    from bs4.dammit import EncodingDetector  # bs4 import is slow; only pay for it with text
-
-    _, bom_encoding = EncodingDetector.strip_byte_order_mark(body)
-    candidates = [bom_encoding, _declared_charset(content_type)]
-    if "html" in _media_type(content_type) or not content_type:
-        candidates.append(EncodingDetector.find_declared_encoding(body, is_html=True))
-    elif "xml" in _media_type(content_type):
-        candidates.append(EncodingDetector.find_declared_encoding(body, is_html=False))
-    candidates.append("utf-8")
-    for label in candidates:
-        codec = _codec(label)
-        if codec is None:
-            continue
-        text = _try_decode(body, codec)
-        if text is not None:
-            return text, codec
-    guessed = _guess_multibyte(body)
-    if guessed:
-        return body.decode(guessed, errors="replace"), guessed
-    return _decode_cp1252(body), "cp1252"
-
-
-def _try_decode(body: bytes, codec: str) -> str | None:
-    if codec == "cp1252":
-        return _decode_cp1252(body)
-    try:
-        text = body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        text = _mostly_utf8(body) if codec == "utf-8" else None
-    return None if text is None else text.lstrip("\ufeff")
-
-
-def _mostly_utf8(body: bytes) -> str | None:
-    """A UTF-8 page with a few stray bytes (a pasted cp1252 quote) stays UTF-8.
-
-    Falling back to cp1252 for the whole page would garble every correct character to
-    save a handful; so when valid multi-byte sequences outnumber the invalid bytes ten to
-    one, decode as UTF-8 and let the strays become U+FFFD.
-    """
-    text = body.decode("utf-8", errors="replace")
-    invalid = text.count("\ufffd")
-    valid_multibyte = sum(1 for ch in text if ord(ch) > 127) - invalid
-    return text if valid_multibyte >= 10 * invalid else None
-
-
-def _decode_cp1252(body: bytes) -> str:
-    # Five cp1252 bytes are undefined; browsers map them to the C1 controls, as latin-1 does.
-    return "".join(
-        chunk.decode("cp1252") if i % 2 == 0 else chunk.decode("latin-1")
-        for i, chunk in enumerate(_split_undefined_cp1252(body))
-    )
-
-
-def _split_undefined_cp1252(body: bytes) -> list[bytes]:
-    parts, start = [], 0
-    for i, byte in enumerate(body):
-        if byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D):
-            parts.extend([body[start:i], body[i : i + 1]])
-            start = i + 1
-    parts.append(body[start:])
-    return parts
-
-
-def _guess_multibyte(body: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:
-        return None
-    best = from_bytes(body[:65536]).best()
-    if best is None or best.chaos > 0.1:
-        return None
-    codec = _codec(best.encoding)
-    multibyte = ("shift_jis", "euc_jp", "gb18030", "gbk", "gb2312", "big5", "euc_kr", "cp949",
-                 "iso2022_jp", "utf_16", "cp932", "big5hkscs")
-    return codec if codec in multibyte else None
 
 
 # ---------------------------------------------------------------- politeness
@@ -686,7 +522,7 @@ class Fetcher:
         encoding = (response.headers.get("content-encoding") or "identity").strip().lower()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate", ""):
             raise FetchError("unsupported-content-encoding")
-        inflater = _Inflater(encoding, max_bytes) if encoding not in ("identity", "") else None
+        inflater = Inflater(encoding, max_bytes) if encoding not in ("identity", "") else None
         raw_size = 0
         try:
             while True:
@@ -698,7 +534,7 @@ class Fetcher:
                     raise FetchError("too-large")
                 raw_parts.append(chunk)
                 if inflater is not None:
-                    decoded_parts.append(inflater.feed(chunk))
+                    decoded_parts.append(_inflate(inflater, chunk))
                 if watch.expired:
                     raise FetchError("timeout")
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
@@ -805,6 +641,15 @@ class Fetcher:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _inflate(inflater: Inflater, chunk: bytes) -> bytes:
+    try:
+        return inflater.feed(chunk)
+    except BodyTooLarge:
+        raise FetchError("too-large") from None
+    except BadContentEncoding:
+        raise FetchError("bad-content-encoding") from None
 
 
 def _redirect_target(current: str, location: str) -> str | None:
