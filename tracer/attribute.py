@@ -333,7 +333,7 @@ class _Context:
         out: list[_Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead):
+        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if not out:
@@ -606,6 +606,25 @@ class _Context:
             f.nested_in = owner
             yield f
 
+    # "In a CNN poll released Sunday, Clinton led by 4 points": the document is the source
+    def _in_document(self, index, toks, used, out):
+        if out or len(toks) < 6:
+            return
+        start = _skip_intro_chunks(toks, 0, len(toks)) if toks[0].low != "in" else 0
+        if start >= len(toks) - 4 or toks[start].low != "in":
+            return
+        comma = next((j for j in range(start + 1, min(len(toks), start + 16)) if toks[j].text == ","), None)
+        if comma is None or comma + 3 >= len(toks):
+            return
+        head = _head_index([t.low for t in toks[start + 1 : comma]])
+        if head is None or toks[start + 1 + head].low not in _SURVEY_WORDS:
+            return
+        end = self._content_end(index, toks, comma + 1)
+        if end <= toks[comma + 1].start:
+            return
+        used.update(range(start, comma))
+        yield _Found([(toks[start + 1].start, toks[comma - 1].end)], [(toks[start].start, toks[start].end)], [(toks[comma + 1].start, end)], index)
+
     # "Reuters: UN report says ..." / "Trump: ..." — a short name and a colon open the sentence
     def _colon_lead(self, index, toks, used, out):
         for i in range(1, min(len(toks) - 1, 8)):
@@ -850,6 +869,12 @@ _PARTICLES = {
     "argue": ("for", "against"),
     "vote": ("for", "against"),
 }
+
+# Documents that "In a ..., X" takes as the source of the clause.
+_SURVEY_WORDS = frozenset(
+    """poll polls survey surveys study report statement interview video letter op-ed
+    memo filing documents document analysis tweet post email ad interviews""".split()
+)
 
 _NOT_SPEAKERS = frozenset(
     """breaking update updated watch read photo photos video videos editor note exclusive
@@ -1336,7 +1361,7 @@ def _resolve_names(ctx: _Context, found: list[_Found], atts: list[Attribution]) 
         for j in range(i - 1, max(-1, i - 15), -1):
             b = atts[j]
             name = (b.source_name or "").lower()
-            if name and name not in lx.PRONOUNS and fits(b.kind, name):
+            if name and name not in lx.PRONOUNS and name.split()[0] not in ("his", "her", "its", "their", "the") and fits(b.kind, name):
                 a.source_name, a.kind = b.source_name, b.kind
                 break
 
