@@ -99,3 +99,15 @@ def test_audit_of_a_trace(tmp_path):
     db["hops"].insert({"trace_id": trace_id, "depth": 0, "fetch_id": fetch_id})
     result = run("audit", trace_id, "--db", tmp_path / "t.db", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout)[0]["fetch_id"] == fetch_id
+
+
+def test_audit_reports_a_row_pointing_at_another_pages_record(tmp_path):
+    db_path = tmp_path / "t.db"
+    with serve({"/a": page("<p>a</p>"), "/b": page("<p>b</p>")}) as server:
+        run("fetch", server.url("/a"), server.url("/b"), "--allow-private", "--delay", "0", "--db", db_path)
+    db = open_db(db_path)
+    other = db["fetches"].get(2)
+    db["fetches"].update(1, {"warc_offset": other["warc_offset"]})
+    findings = json.loads(run("audit", "--all", "--db", db_path, "--format", "json").stdout)
+    assert findings[0]["status"] == "mismatch"
+    assert any(p.startswith("uri-mismatch") for p in findings[0]["problems"])

@@ -435,40 +435,59 @@ class RecordCheck:
 
 
 def check_record(path: str, offset: int, expected_sha256: str | None = None,
-                 index: ArchiveIndex | None = None) -> RecordCheck:
-    """Re-read a record, verify its WARC digests and compare its body with the stored sha256."""
+                 index: ArchiveIndex | None = None, expected_url: str | None = None) -> RecordCheck:
+    """Re-read a record, verify its WARC digests and compare its body with the stored sha256.
+
+    A revisit is checked through its original: that record's digests, and its body.
+    """
     check = RecordCheck(path=path, offset=offset, ok=False)
-    if not os.path.exists(path):
-        check.problems.append("missing-file")
+    response = _verified_response(check, path, offset)
+    if response is None:
         return check
-    try:
-        for _, record in _iter_records(path, offset, check_digests=True):
-            check.record_type = record.rec_type
-            raw = record.raw_stream.read()  # reading to the end runs the digest checks
-            while raw:
-                raw = record.raw_stream.read()
-            if record.digest_checker.passed is False:
-                check.problems.extend(str(p) for p in record.digest_checker.problems)
-            break
-        else:
-            check.problems.append("no-record")
-            return check
-        response = read_record(path, offset)
-    except WarcReadError as error:
-        check.problems.append(f"unreadable: {error.__cause__ or error}")
-        return check
-    except Exception as error:  # corrupt gzip or header: a finding, not a crash
-        check.problems.append(f"unreadable: {error}")
-        return check
+    if expected_url and normalize_url(response.url) != normalize_url(expected_url):
+        check.problems.append(f"uri-mismatch: record is for {response.url}")
     if response.record_type == "revisit":
         index = index or ArchiveIndex.for_folder(os.path.dirname(path))
-        if not index.fill_revisit(response):
+        original = index.by_digest.get(response.payload_digest or "")
+        if original is None:
             check.problems.append("revisit-original-missing")
+        else:
+            original_check = RecordCheck(path=original.path, offset=original.offset, ok=False)
+            original_response = _verified_response(original_check, original.path, original.offset)
+            check.problems.extend(f"original: {p}" for p in original_check.problems)
+            response.body = original_response.body if original_response else b""
     check.sha256 = hashlib.sha256(response.body).hexdigest()
     if expected_sha256 and check.sha256 != expected_sha256:
         check.problems.append("sha256-mismatch")
     check.ok = not check.problems
     return check
+
+
+def _verified_response(check: RecordCheck, path: str, offset: int) -> ArchivedResponse | None:
+    """Read the record twice: once raw with warcio's digest checks, once decoded for its body.
+
+    Problems go into ``check``; None when the record cannot be read at all.
+    """
+    if not os.path.exists(path):
+        check.problems.append("missing-file")
+        return None
+    try:
+        for _, record in _iter_records(path, offset, check_digests=True):
+            check.record_type = record.rec_type
+            while record.raw_stream.read(1 << 20):  # reading to the end runs the digest checks
+                pass
+            if record.digest_checker.passed is False:
+                check.problems.extend(str(p) for p in record.digest_checker.problems)
+            break
+        else:
+            check.problems.append("no-record")
+            return None
+        return read_record(path, offset)
+    except WarcReadError as error:
+        check.problems.append(f"unreadable: {error.__cause__ or error}")
+    except Exception as error:  # corrupt gzip or header: a finding, not a crash
+        check.problems.append(f"unreadable: {error}")
+    return None
 
 
 # ---------------------------------------------------------------- auditing a store
@@ -498,7 +517,7 @@ def audit_fetches(db, fetch_ids=None) -> list[AuditFinding]:
     """
     if "fetches" not in db.table_names():
         return []
-    rows = db.query("select id, requested_url, sha256, warc_path, warc_offset from fetches "
+    rows = db.query("select id, requested_url, final_url, sha256, warc_path, warc_offset from fetches "
                     "where sha256 is not null order by id")
     wanted = None if fetch_ids is None else set(fetch_ids)
     indexes: dict[str, ArchiveIndex] = {}
@@ -519,7 +538,8 @@ def _audit_row(row: dict, indexes: dict) -> AuditFinding:
     folder = os.path.dirname(row["warc_path"])
     if folder not in indexes and os.path.isdir(folder):
         indexes[folder] = ArchiveIndex.for_folder(folder)  # only needed for revisits; built once per folder
-    check = check_record(row["warc_path"], row["warc_offset"], row["sha256"], indexes.get(folder))
+    check = check_record(row["warc_path"], row["warc_offset"], row["sha256"], indexes.get(folder),
+                         expected_url=row["final_url"])
     finding.problems = check.problems
     if check.ok:
         return finding
