@@ -355,7 +355,9 @@ class _Walk:
             if closing is not None:
                 hop.flags.append("loop")
                 hop.extra["loop_to"] = {"depth": closing.hop.depth, "url": closing.hop.url, "source": closing.hop.source}
-                self.stop(chain, Origin(citation.source, citation.link, citation.kind, "loop"), hop, doc=doc, day=day)
+                closed = closing.hop  # the chain closes on this hop: the loop ends there
+                self.stop(chain, Origin(closed.source or citation.source, closed.url or citation.link,
+                                        closed.kind if closed.url else citation.kind, "loop"), hop, doc=doc, day=day)
                 self._queue_forks(chain, others)
                 return
             step = self.record(chain, hop, doc=doc, day=day)
@@ -365,7 +367,7 @@ class _Walk:
     def _loop(self, chain: _Chain, hop: Hop, closing: _Step, url: str | None) -> None:
         hop.flags.append("loop")
         hop.extra["loop_to"] = {"depth": closing.hop.depth, "url": closing.hop.url, "source": closing.hop.source}
-        self.stop(chain, Origin(hop.source, url, hop.kind, "loop"), hop)
+        self.stop(chain, Origin(closing.hop.source or hop.source, closing.hop.url or url, closing.hop.kind, "loop"), hop)
 
     def _describe_source(self, hop: Hop, doc: Document, depth: int) -> None:
         """What the page says about itself: its publisher for hop 0, a study's DOI, an outlet's kind."""
@@ -452,7 +454,8 @@ class _Walk:
             hop = Hop(depth=depth, url=None, requested_url=citation.link, source=citation.source, kind=citation.kind,
                       parent=fork_hop.depth, flags=["loop"],
                       extra={"loop_to": {"depth": closing.hop.depth, "url": closing.hop.url, "source": closing.hop.source}})
-            self.stop(branch, Origin(citation.source, citation.link, citation.kind, "loop"), hop)
+            self.stop(branch, Origin(closing.hop.source or citation.source, closing.hop.url or citation.link,
+                                     closing.hop.kind, "loop"), hop)
             return
         self.walk(branch, citation.link, citation.source, citation.kind, depth)
 
