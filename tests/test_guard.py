@@ -43,6 +43,16 @@ def test_fetcher_refuses_without_request(url, reason):
         assert server.log == []
 
 
+@pytest.mark.parametrize("host", ["１２７.０.０.１", "127.0.0.1.", "LOCALHOST.", "[0:0:0:0:0:ffff:7f00:1]", "0",
+                                  "127.000.000.001", "ⓛⓞⓒⓐⓛⓗⓞⓢⓣ"])
+def test_odd_spellings_of_loopback_never_connect(host):
+    with serve({"*": page("secret")}) as server:
+        with Fetcher(delay=0, timeout=2, respect_robots=False) as fetcher:
+            result = fetcher.fetch(f"http://{host}:{server.port}/")
+        assert result.error in ("private-address", "invalid-url")
+        assert server.log == []
+
+
 def test_public_addresses_pass():
     assert guard.check_url("https://93.184.216.34/") is None
     assert guard.check_url("https://example.com/") is None
