@@ -130,3 +130,13 @@ def test_raw_memento_url_and_endpoint_forms():
     assert agg.timemap_url("https://x.example/") == "http://timetravel.example/timemap/link/https://x.example/"
     cdx = archive.Endpoint.parse("https://web.archive.org/cdx/search/cdx")
     assert cdx.kind == "cdx" and cdx.replay == "https://web.archive.org/web/"
+
+
+def test_default_endpoint_and_environment(monkeypatch):
+    monkeypatch.delenv("TRACER_MEMENTO")
+    assert [e.url for e in archive.endpoints_from(None)] == ["https://web.archive.org/web/"]
+    monkeypatch.setenv("TRACER_MEMENTO", "http://a.example/web/ http://b.example/cdx")
+    assert [e.kind for e in archive.endpoints_from(None)] == ["memento", "cdx"]
+    monkeypatch.setenv("TRACER_MEMENTO", "")  # what the tests run with: no public archive is asked
+    assert archive.endpoints_from(None) == []
+    assert archive.endpoints_from(["http://c.example/web/"])[0].url == "http://c.example/web/"

@@ -18,6 +18,7 @@ so. Every request, to the archive's API and for the capture itself, goes through
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
@@ -116,8 +117,14 @@ class Endpoint:
                 f"&fl=timestamp,original,statuscode,mimetype&limit={CDX_LIMIT}")
 
 
+def default_endpoints() -> tuple[str, ...]:
+    """``$TRACER_MEMENTO`` (endpoints separated by spaces; empty: ask no archive), else the default."""
+    env = os.environ.get("TRACER_MEMENTO")
+    return DEFAULT_ENDPOINTS if env is None else tuple(env.split())
+
+
 def endpoints_from(specs: Iterable[str] | None) -> list[Endpoint]:
-    return [Endpoint.parse(s) for s in (DEFAULT_ENDPOINTS if specs is None else specs) if s and s.strip()]
+    return [Endpoint.parse(s) for s in (default_endpoints() if specs is None else specs) if s and s.strip()]
 
 
 # ---------------------------------------------------------------- what archives answer
