@@ -464,31 +464,61 @@ def hop_status(record: HopRecord) -> str:
     return f"no response ({hop.error or 'not fetched'})"
 
 
-def summarise(value: Any, limit: int = 300) -> str:
-    """A short one-line rendering of a later stage's JSON field (drift, credibility, ...)."""
+def summarise(value: Any, limit: int = 600) -> str:
+    """A one-line rendering of a later stage's JSON field (drift, credibility, ...)."""
     if value is None:
         return ""
     if isinstance(value, str):
         text = value
     elif isinstance(value, dict):
-        for key in ("summary", "explanation", "description", "verdict", "label"):
+        for key in ("verdict", "summary", "explanation", "description", "label", "why"):
             if isinstance(value.get(key), str) and value[key].strip():
                 text = value[key]
                 break
         else:
-            text = "; ".join(f"{k}: {summarise(v, 80)}" for k, v in value.items() if v not in (None, "", [], {}))
+            text = "; ".join(f"{k}: {summarise(v, 120)}" for k, v in value.items()
+                             if v not in (None, "", [], {}) and k not in ("signals", "parts"))
     elif isinstance(value, list):
-        text = "; ".join(summarise(v, 120) for v in value)
+        text = "; ".join(summarise(v, 200) for v in value)
     else:
         text = str(value)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def extra_fields(extra: dict[str, Any]) -> list[tuple[str, str]]:
-    """The additive fields a hop or trace carries, as (name, summary), drift and credibility first."""
-    keys = sorted(extra, key=lambda k: (k not in ("drift", "credibility"), k))
-    return [(k, summarise(extra[k])) for k in keys if extra[k] not in (None, "", [], {})]
+def _details(value: Any) -> list[str]:
+    """Itemised lines under a field: its signals ({name, value, explanation}) or the parts of its score."""
+    if not isinstance(value, dict):
+        return []
+    lines = []
+    for s in value.get("signals") or []:
+        if isinstance(s, dict):
+            shown = s.get("explanation") or summarise(s.get("value"), 200)
+            lines.append(f"{s.get('name', 'signal')}: {summarise(shown, 400)}")
+    score = value.get("score")
+    if isinstance(score, dict) and isinstance(score.get("parts"), dict):
+        lines.append(f"score: {summarise(score.get('value'), 40)}")
+        for part, info in score["parts"].items():
+            if isinstance(info, dict):
+                lines.append(f"{part}: {summarise(info.get('value'), 40)} ({summarise(info.get('why'), 300)})")
+    return lines
+
+
+def extra_fields(extra: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """The additive fields a hop or trace carries, as (name, one-line summary, itemised details),
+    drift and credibility first."""
+    keys = sorted(extra, key=lambda k: ({"drift": 0, "credibility": 1}.get(k, 2), k))
+    out = []
+    for k in keys:
+        if extra[k] in (None, "", [], {}):
+            continue
+        summary, details = summarise(extra[k]), _details(extra[k])
+        if details and isinstance(extra[k], dict) and not any(
+                isinstance(extra[k].get(x), str) for x in ("verdict", "summary", "explanation")):
+            summary = "; ".join(f"{n}: {summarise(v, 80)}" for n, v in extra[k].items()
+                                if n not in ("signals", "score") and v not in (None, "", [], {}))
+        out.append((k, summary, details))
+    return out
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -553,8 +583,9 @@ def _md_hop(record: HopRecord, claim: str) -> list[str]:
             lines.append(f"- Citing sentence: “{md_escape(c.sentence)}”")
         if record.closes_loop and record.cited is not None:
             lines.append(f"- Loop: this citation points back at hop {record.cited.hop.depth}")
-    for key, text in extra_fields(hop.extra):
-        lines.append(f"- {key.capitalize()}: {md_escape(text)}")
+    for key, text, details in extra_fields(hop.extra):
+        lines.append(f"- {key.capitalize()}: {md_escape(text)}".rstrip())
+        lines += [f"  - {md_escape(d)}" for d in details]
     fetch = record.fetch or {}
     fetched_at = hop.fetched_at or fetch.get("fetched_at")
     audit = []
@@ -604,8 +635,10 @@ def format_markdown(report: Report) -> str:
                  + (f", started {trace.started_at}" if trace.started_at else "")
                  + (f", finished {trace.finished_at}" if trace.finished_at else "") + ".")
     lines.append("")
-    for key, text in extra_fields(trace.extra):
+    for key, text, details in extra_fields(trace.extra):
         lines += [f"**{key.capitalize()}:** {md_escape(text)}", ""]
+        if details:
+            lines += [f"- {md_escape(d)}" for d in details] + [""]
     lines += ["## Chain", ""]
     for record in report.chain:
         lines += _md_hop(record, trace.claim)

@@ -106,6 +106,8 @@ svg .sub { font-size: 11.5px; fill: #555; }
 .swatch.origin { border: 3px solid #1b7f3b; background: #fff; }
 table { border-collapse: collapse; font-size: 13.5px; width: 100%; }
 th, td { text-align: left; border-bottom: 1px solid var(--line); padding: 4px 6px; vertical-align: top; }
+ul.signals { margin: 2px 0 4px; padding-left: 18px; font-size: 13px; color: #333; }
+details summary { font-size: 13.5px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12.5px; }
 """
 
@@ -196,6 +198,13 @@ def _marked(text: str, marks: list[tuple[int, int]]) -> str:
     return "".join(f"<mark>{esc(p)}</mark>" if m else esc(p) for p, m in split_marks(text, marks))
 
 
+def _details_html(details: list[str], open_: bool = False) -> str:
+    if not details:
+        return ""
+    items = "".join(f"<li>{esc(d)}</li>" for d in details)
+    return f'<details{" open" if open_ else ""}><summary>details</summary><ul class="signals">{items}</ul></details>'
+
+
 def _row(label: str, value: str) -> str:
     return f"<dt>{esc(label)}</dt><dd>{value}</dd>"
 
@@ -231,8 +240,8 @@ def _hop_html(r: HopRecord) -> str:
                              + (f' <code>{esc(fetch["warc_path"])}</code>' if fetch.get("warc_path") else "")))
     else:
         rows.append(_row("Online", esc(hop_status(r))))
-    for key, text in extra_fields(hop.extra):
-        rows.append(_row(key.capitalize(), esc(text)))
+    for key, text, details in extra_fields(hop.extra):
+        rows.append(_row(key.capitalize(), esc(text) + _details_html(details)))
     if hop.flags:
         rows.append(_row("Flags", " ".join(f'<span class="flag" title="{esc(flag_words(f))}">{esc(f)}</span> '
                                           f"{esc(flag_words(f))}" for f in hop.flags)))
@@ -293,7 +302,8 @@ def format_html(report: Report) -> str:
                        for i, b in enumerate(report.branches(), 1))
     flags = ("<ul>" + "".join(f'<li><span class="flag">{esc(f)}</span> {esc(flag_words(f))}</li>'
                                for f in trace.flags) + "</ul>") if trace.flags else "<p>None.</p>"
-    extras = "".join(f"<p><strong>{esc(k.capitalize())}:</strong> {esc(v)}</p>" for k, v in extra_fields(trace.extra))
+    extras = "".join(f"<div class=\"extra\"><p><strong>{esc(k.capitalize())}:</strong> {esc(v)}</p>"
+                     f"{_details_html(d, open_=False)}</div>" for k, v, d in extra_fields(trace.extra))
     when = " · ".join(x for x in (f"started {esc(trace.started_at)}" if trace.started_at else "",
                                   f"finished {esc(trace.finished_at)}" if trace.finished_at else "") if x)
     return f"""<!DOCTYPE html>
