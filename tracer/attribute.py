@@ -743,6 +743,9 @@ class _Context:
         else:
             q = None
         if q is not None:
+            lead = self.text[s.start : q[0]]
+            if s.start < q[0] and not lead.rstrip().endswith((":", ".", "!", "?")) and len(lead.split()) <= 25:
+                return [(s.start, q[1])]  # 'Using the tax ''is a misguided approach,'' said X'
             return [q]
         start = s.start
         # the content starts after a leading "But," / "In 2012," only if a clause follows
