@@ -53,13 +53,14 @@ def round_robin_urls(servers, pages: int) -> list[str]:
     return [servers[i % len(servers)].url(f"/article/{i}") for i in range(pages)]
 
 
-def fetch_all(fetcher: Fetcher, urls: list[str], servers, workers: int):
+def fetch_all(fetcher: Fetcher, urls: list[str], servers, workers: int) -> list[bool]:
+    """Whether each fetch succeeded (results are dropped at once: RSS measures the fetcher)."""
     if workers <= 1:
-        return [fetcher.fetch(u) for u in urls]
+        return [fetcher.fetch(u).ok for u in urls]
     by_host = {s.base: [u for u in urls if u.startswith(s.base + "/")] for s in servers}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        chunks = pool.map(lambda us: [fetcher.fetch(u) for u in us], by_host.values())
-        return [r for chunk in chunks for r in chunk]
+        chunks = pool.map(lambda us: [fetcher.fetch(u).ok for u in us], by_host.values())
+        return [ok for chunk in chunks for ok in chunk]
 
 
 def pacing_report(servers, delay: float, tolerance: float = 0.005):
@@ -149,7 +150,7 @@ def main(argv=None) -> int:
         for context in contexts:
             context.__exit__(None, None, None)
 
-    ok = sum(1 for r in results if r.ok)
+    ok = sum(results)
     ideal = args.pages / (args.hosts / args.delay) if args.delay else 0
     print(f"{args.pages} pages from {args.hosts} hosts, delay {args.delay}s, workers {args.workers}, "
           f"{args.size} B/page")
