@@ -19,7 +19,8 @@ from .match import _ALIASES, Quantity, claim_figures, compatible, quantities, sa
 HEDGES = (
     "may", "might", "could", "reportedly", "allegedly", "possibly", "probably", "likely", "suspected",
     "believed", "estimated", "unconfirmed", "preliminary", "apparently", "appears", "appear", "suggests",
-    "suggest", "potentially", "unverified", "alleged", "presumably", "thought to",
+    "suggest", "potentially", "unverified", "alleged", "presumably", "thought to", "proposes", "propose",
+    "proposed", "considering", "plans to",
 )
 # Words that keep some of a hedge's doubt when a page rewrites it.
 _APPROXIMATORS = ("approximately", "around", "about", "roughly", "some", "nearly", "almost", "up to", "an estimated")
