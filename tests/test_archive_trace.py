@@ -140,3 +140,15 @@ def test_cli_memento_option(live, memento, tmp_path):
 
     out = CliRunner().invoke(cli, args + ["--no-archive-fallback"])
     assert json.loads(out.stdout)["origin"]["reason"] == "broken-link"
+
+
+def test_a_bug_in_the_fallback_is_an_outcome_not_a_crash(live, memento, tmp_path, monkeypatch):
+    from tracer import archive
+
+    def broken(*args, **kwargs):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(archive, "fallback", broken)
+    result = run(JOBS, JOBS_CLAIM, live, [memento.timegate], tmp_path)
+    assert result.origin.reason == "broken-link"
+    assert result.hops[-1].extra["archive_lookup"] == {"error": "internal-error: ValueError"}

@@ -18,6 +18,7 @@ so. Every request, to the archive's API and for the capture itself, goes through
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .models import FetchResult, Hop
+
+LOGGER = logging.getLogger(__name__)
 
 # The Internet Archive's Wayback Machine: a Memento TimeGate with TimeMaps and a CDX API.
 DEFAULT_ENDPOINTS = ("https://web.archive.org/web/",)
@@ -463,6 +466,16 @@ def _dead(result: FetchResult) -> bool:
 
 
 def rescue_hop(walk, hop: Hop, result: FetchResult, previous: Hop | None) -> tuple[Hop, FetchResult]:
+    """See ``_rescue_hop``; a bug in here is a recorded outcome, never the end of the trace."""
+    try:
+        return _rescue_hop(walk, hop, result, previous)
+    except Exception as error:  # noqa: BLE001
+        LOGGER.exception("archive fallback failed for %s", hop.requested_url)
+        hop.extra["archive_lookup"] = {"error": f"internal-error: {type(error).__name__}"}
+        return hop, result
+
+
+def _rescue_hop(walk, hop: Hop, result: FetchResult, previous: Hop | None) -> tuple[Hop, FetchResult]:
     """The trace's call after each fetch: a dead link, or a live page without the claim, is
     read from the archived capture closest before the citing page's date.
 
@@ -573,6 +586,15 @@ def _earlier_versions(walk, url: str, sha256: str | None, cited: datetime, endpo
 
 
 def check_added_after_citation(walk, hop: Hop, doc, previous: Hop | None) -> None:
+    """See ``_check_added``; a bug in here is a recorded outcome, never the end of the trace."""
+    try:
+        _check_added(walk, hop, doc, previous)
+    except Exception as error:  # noqa: BLE001
+        LOGGER.exception("changed-after-citation check failed for %s", hop.url)
+        hop.extra["changed_after_citation_error"] = f"internal-error: {type(error).__name__}"
+
+
+def _check_added(walk, hop: Hop, doc, previous: Hop | None) -> None:
     """Flag ``added-after-citation`` when the claim sentence was added or changed after the
     citing page cited this one, with both versions in ``hop.extra["changed_after_citation"]``.
 
