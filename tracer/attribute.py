@@ -513,6 +513,10 @@ class _Context:
         if lx.CUE_FORMS[toks[i].low] in lx.HEARER_LEMMAS and k == i + 1:
             k = _skip_hearer(toks, k)
         k = _skip_circumstances(toks, k)
+        if _quoted_before_break(toks, brk):
+            k = _skip_setting(toks, k)
+        if k < n and toks[k].low == "that":
+            return None  # "..., Sanders told MSNBC that ...": a forward cue after an intro
         tail = _tail_kind(toks, k)
         before = self._content_before(index, toks, brk)
         if not before:
@@ -682,6 +686,8 @@ class _Context:
             if toks[j].low == "that" and not toks[j].quoted:
                 that = j
                 break
+            if (toks[j].quoted or toks[j].text in QUOTE_TOKENS) and lemma in lx.HEARER_LEMMAS:
+                continue  # 'told MSNBC's "Morning Joe" that ...'
             if toks[j].text in ",;:" or toks[j].quoted or toks[j].text in QUOTE_TOKENS or toks[j].low in lx.CUE_FORMS:
                 break
         if that is not None and (that == k or _circumstance_run(toks, k, that) or lemma in lx.HEARER_LEMMAS):
@@ -1150,9 +1156,27 @@ def _circumstance_run(toks, k, end) -> bool:
     return True
 
 
+def _quoted_before_break(toks, brk) -> bool:
+    return toks[brk].text in QUOTE_TOKENS or (brk > 0 and toks[brk - 1].text in QUOTE_TOKENS)
+
+
+def _skip_setting(toks, k) -> int:
+    """After an inverted cue, skip where it was said: "on Twitter", "at a rally in Iowa",
+    "in an interview with CNN" (up to a comma or the sentence end)."""
+    n = len(toks)
+    if k >= n or toks[k].low not in ("on", "in", "at", "to", "during", "after", "before", "while", "from", "with", "of", "about", "when"):
+        return k
+    j = k
+    while j < n and j - k <= 14 and toks[j].text not in ",.;!?:" and toks[j].text not in QUOTE_TOKENS and toks[j].low != "that" and not toks[j].quoted:
+        j += 1
+    if j >= n or toks[j].text in ",.;!?":
+        return j
+    return k
+
+
 def _skip_circumstances(toks, k) -> int:
     n = len(toks)
-    while k < n and not toks[k].quoted and (toks[k].low in ("on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "recently", "previously", "again", "also", "publicly", "privately", "separately", "earlier", "later", "repeatedly", "last", "week", "month", "year", "this", "morning", "afternoon", "evening", "night")):
+    while k < n and not toks[k].quoted and (toks[k].low in ("on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "recently", "previously", "again", "also", "publicly", "privately", "separately", "earlier", "later", "repeatedly", "last", "week", "weekend", "month", "year", "this", "morning", "afternoon", "evening", "night")):
         k += 1
     return k
 
