@@ -1038,6 +1038,12 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
     if start > 0 and toks[start - 1].text == "," and (_circumstance_run(toks, start, end) or toks[start].low in ("during", "in", "at", "after", "before", "while")) and toks[start].low in ("on", "in", "at", "during", "last", "this", "earlier", "late", "early", "later", "after", "before", "while"):
         # "Ryan, the top Republican, on Tuesday called": the time phrase is no subject
         return _subject_before(toks, start)
+    for k in range(start + 1, end):
+        if toks[k].low in ("on", "last", "this", "earlier", "late", "early") and _circumstance_run(toks, k + 1, end) and all(
+            t.low in _MONTHS_SEASONS or t.low in lx.CIRCUMSTANCE_WORDS or t.text.isdigit() for t in toks[k + 1 : end]
+        ):
+            end = k  # "The Times on Saturday wrote"
+            break
     for k in range(start + 1, end - 1):
         if toks[k].low in ("in", "during") and toks[k + 1].low in ("a", "an", "the", "his", "her", "their") and any(
             t.low in ("statement", "interview", "speech", "call", "email", "post", "tweet", "letter", "release") for t in toks[k + 2 : end]
