@@ -86,3 +86,39 @@ def crafted_trace(db_path: Path) -> Stored:
     db["traces"].update(t.id, {"finished_at": "2024-05-02T09:00:03Z"})
     db.close()
     return Stored(db_path, t.id)
+
+
+BRANCH_CLAIM = "The river festival drew 12,000 visitors"
+FEST_A = "https://river-news.example/festival"
+FEST_B = "https://town-council.example/press/festival-figures"
+FEST_C = "https://weekend-guide.example/festival-recap"
+
+
+def branch_trace(db_path: Path) -> Stored:
+    """A tree written with the store API: the main chain A → B (the council's figures, an origin) and a
+    branch A → C whose page cites A back (a loop marker hop, as the trace engine records it)."""
+    db = store.open_db(db_path)
+    t = Trace(claim=BRANCH_CLAIM, start_url=FEST_A, started_at="2024-06-10T08:00:00Z")
+    store.begin_trace(db, t, {})
+    ev_a = "The river festival drew 12,000 visitors, the town council said, and the Weekend Guide agreed."
+    a = Hop(depth=0, url=FEST_A, requested_url=FEST_A, status=200, source="River News", kind="outlet", evidence=ev_a,
+            cites=Citation("town council", "organisation", "said", FEST_B, ev_a, resolved_by="link"),
+            sha256=SHA_A, fetched_at="2024-06-10T08:00:01Z")
+    id_a = store.save_hop(db, t.id, a)
+    ev_b = "A total of 12,000 visitors came to the river festival."
+    b = Hop(depth=1, url=FEST_B, requested_url=FEST_B, status=200, source="town council", kind="organisation",
+            evidence=ev_b, sha256=SHA_B, fetched_at="2024-06-10T08:00:02Z")
+    store.save_hop(db, t.id, b, parent_hop_id=id_a, stop_reason="no-further-attribution")
+    ev_c = "About 12,000 people visited the river festival, River News reported."
+    c = Hop(depth=1, url=FEST_C, requested_url=FEST_C, status=200, source="Weekend Guide", kind="outlet",
+            evidence=ev_c, cites=Citation("River News", "outlet", "reported", FEST_A, ev_c, resolved_by="link"),
+            sha256="c" * 64, fetched_at="2024-06-10T08:00:03Z")
+    id_c = store.save_hop(db, t.id, c, branch=1, parent_hop_id=id_a)
+    marker = Hop(depth=2, url=None, requested_url=FEST_A, source="River News", kind="outlet", flags=["loop"],
+                 extra={"loop_to": {"depth": 0, "url": FEST_A, "source": "River News"}})
+    store.save_hop(db, t.id, marker, branch=1, parent_hop_id=id_c, stop_reason="loop")
+    t.origin = Origin("town council", FEST_B, "organisation", "no-further-attribution")
+    t.flags = ["loop"]
+    store.finish_trace(db, t)
+    db.close()
+    return Stored(db_path, t.id)

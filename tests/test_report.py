@@ -512,3 +512,46 @@ def test_report_of_an_unfinished_trace(tmp_path):
     assert "**Verdict:** No verdict: the trace did not finish" in result.stdout
     for fmt in REPORT_FORMATS:
         assert CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "u.db"), "--format", fmt]).exit_code == 0
+
+
+# --------------------------------------------------------------------------- a tree: a branch that loops back
+
+
+def test_a_branch_and_its_loop_in_every_format(tmp_path):
+    from report_fixtures import BRANCH_CLAIM, FEST_A, FEST_B, FEST_C, branch_trace
+
+    stored = branch_trace(tmp_path / "tree.db")
+    md = report_for(stored, "md")
+    assert "**Verdict:** Origin reached after 2 hops: town council — the page cites nobody for the claim" in md
+    assert md.index("## Chain") < md.index("## Branch 1") < md.index("## Flags")
+    branch = md[md.index("## Branch 1"):md.index("## Flags")]
+    assert "### Hop 1: Weekend Guide (outlet)" in branch and "### Hop 2: River News (outlet)" in branch
+    assert "- Not fetched: not read again: the page is already in the chain at hop 0" in branch
+    assert "- Loop: this citation points back at hop 0" in branch
+
+    rows = list(csv.DictReader(io.StringIO(report_for(stored, "csv"))))
+    assert [(r["branch"], r["depth"], r["citing_url"], r["cited_url"]) for r in rows] == [
+        ("0", "0", FEST_A, FEST_B), ("0", "1", FEST_B, ""), ("1", "1", FEST_C, FEST_A), ("1", "2", FEST_A, "")]
+
+    path = tmp_path / "tree.gexf"
+    path.write_text(report_for(stored, "gexf"))
+    g = networkx.read_gexf(path)
+    urls = {n: d["url"] for n, d in g.nodes(data=True)}
+    edges = {(urls[u], urls[v], d["kind"]) for u, v, d in g.edges(data=True)}
+    assert edges == {(FEST_A, FEST_B, "cites"), (FEST_A, FEST_C, "cites"), (FEST_C, FEST_A, "loop")}
+    assert {d["state"] for _, d in g.nodes(data=True)} == {"page"}
+    origin = [urls[n] for n, d in g.nodes(data=True) if d["origin"]]
+    assert origin == [FEST_B]
+
+    dot = pydot.graph_from_dot_data(report_for(stored, "dot"))[0]
+    assert len(dot.get_edges()) == 3
+    data = json.loads(report_for(stored, "json"))
+    jsonschema.validate(data, load_schema())
+    assert [h["state"] for h in data["branches"][0]] == ["page", "loop"]
+    assert data["claim"] == BRANCH_CLAIM
+    doc = ProvDocument.deserialize(content=report_for(stored, "prov"), format="json")
+    assert doc.get_records()
+    html = report_for(stored, "html")
+    tree = lxml_html.fromstring(html)
+    assert len(tree.xpath("//*[local-name()='g'][contains(@class, 'node')]")) == 3
+    assert len(tree.xpath("//*[local-name()='g'][@class='edge loop']")) == 1

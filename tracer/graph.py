@@ -25,6 +25,7 @@ STATE_WORDS = {
     "unreached": "not reached (no response, not archived, refused)",
     "unlinked": "named source, not linked, not online",
     "anonymous": "anonymous source",
+    "loop": "citation back to a page already in the chain",
 }
 
 
@@ -78,6 +79,8 @@ def citation_graph(report: Report) -> Graph:
     by_url: dict[str, str] = {}
     for r in report.records:
         hop = r.hop
+        if r.loop_to is not None:  # "back to that page": no node of its own
+            continue
         url = hop.url or hop.requested_url
         if url and url in by_url:
             node_of[id(r)] = by_url[url]
@@ -90,23 +93,41 @@ def citation_graph(report: Report) -> Graph:
         if url:
             by_url[url] = r.node_id
     for r in report.records:
+        if r.loop_to is not None:
+            node_of[id(r)] = node_of[id(r.loop_to)]
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(source: HopRecord, target: str, kind: str, cue: str | None, link: str | None, name: str | None) -> None:
+        key = (node_of[id(source)], target, kind)
+        if key not in seen:
+            seen.add(key)
+            graph.edges.append(Edge(source=key[0], target=target, cue=cue, link=link, kind=kind, source_name=name))
+
+    for r in report.records:  # who cited whom, as recorded (branches leave from their fork)
+        p = r.parent
+        if p is None or r.loop_to is not None:
+            continue
+        c = p.hop.cites if p.cited is r else None
+        add(p, node_of[id(r)], "cites", c.cue if c else None, (c.link if c else None) or r.hop.requested_url,
+            (c.source if c else None) or r.hop.source)
+    for r in report.records:
         cites = r.hop.cites
-        if cites is None:
+        if cites is None or r.loop_to is not None:
             continue
         if r.cited is not None:
-            target = node_of[id(r.cited)]
-        else:
+            add(r, node_of[id(r.cited)], "loop" if r.closes_loop else "cites", cites.cue, cites.link, cites.source)
+        else:  # not followed to a hop of its own (anonymous sources)
             target = f"{r.node_id}-cited"
             state = "anonymous" if cites.kind == "anonymous" else ("unlinked" if not cites.link else "unreached")
             graph.nodes.append(Node(id=target, label=cites.source or cites.link or "(unnamed source)",
                                     kind=cites.kind, state=state, url=cites.link, depth=r.hop.depth + 1,
                                     branch=r.branch))
-        graph.edges.append(Edge(source=node_of[id(r)], target=target, cue=cites.cue, link=cites.link,
-                                kind="loop" if r.closes_loop else "cites", source_name=cites.source))
+            add(r, target, "cites", cites.cue, cites.link, cites.source)
     # The origin: where the main chain ends (the last node reached from it).
     chain = report.chain
     if chain and report.trace.origin is not None:
-        last = node_of[id(chain[-1])]
+        tail = chain[-1].parent if chain[-1].loop_to is not None and chain[-1].parent else chain[-1]
+        last = node_of[id(tail)]
         onward = [e for e in graph.edges if e.source == last and e.kind == "cites"]
         graph.node(onward[0].target if onward else last).origin = True
     return graph

@@ -109,6 +109,9 @@ def prov_document(report: Report) -> dict[str, Any]:
         hop = r.hop
         n = r.hop_id if r.hop_id is not None else f"{r.branch}-{r.index}"
         url = hop.url or hop.requested_url
+        if r.loop_to is not None:  # "back to that page": the page's entity, recorded earlier
+            entity_of[id(r)] = entity_of[id(r.loop_to)]
+            continue
         if url and url in by_url:
             entity_of[id(r)] = by_url[url]
             continue
@@ -171,6 +174,14 @@ def prov_document(report: Report) -> dict[str, Any]:
                 doc.relation("wasAttributedTo", {"prov:entity": ident, "prov:agent": who})
         entity_of[id(r)] = ident
 
+    for r in report.records:  # a branch leaves its fork by a citation the fork's main citation is not
+        p = r.parent
+        if p is not None and p.cited is not r and r.loop_to is None:
+            doc.relation("wasDerivedFrom", {
+                "prov:generatedEntity": entity_of[id(p)], "prov:usedEntity": entity_of[id(r)],
+                "prov:type": {"$": "tr:Citation", "type": "prov:QUALIFIED_NAME"},
+                "tr:citedAs": r.hop.source, "tr:link": r.hop.requested_url,
+            })
     for r in report.records:
         c = r.hop.cites
         if c is None:

@@ -121,11 +121,15 @@ class HopRecord:
     marks: list[tuple[int, int]] = field(default_factory=list)  # claim words inside hop.evidence
     cited: HopRecord | None = None  # the hop its citation led to (None: not followed)
     closes_loop: bool = False  # its citation points back at a page already in the chain
+    parent: HopRecord | None = None  # the hop that cited this one
+    loop_to: HopRecord | None = None  # set on a hop recorded only to say "back to that page" (a loop)
 
     @property
     def state(self) -> str:
         """How the hop ended up: page, dead, unreached, unlinked or anonymous."""
         hop = self.hop
+        if self.loop_to is not None:
+            return "loop"
         if hop.kind == "anonymous":
             return "anonymous"
         if hop.url is None and hop.requested_url is None and hop.error is None and hop.status is None:
@@ -207,30 +211,45 @@ def _document_record(db: Database, document_id: str | None) -> dict[str, Any] | 
     return record
 
 
+def _loop_target(hop: Hop) -> str | None:
+    """The URL a loop-marker hop points back at (a hop recorded only to say the chain closes on itself)."""
+    if hop.url is not None or "loop" not in hop.flags:
+        return None
+    loop_to = hop.extra.get("loop_to") if isinstance(hop.extra.get("loop_to"), dict) else {}
+    return loop_to.get("url") or hop.requested_url
+
+
 def _link_records(records: list[HopRecord]) -> None:
-    """Say which hop each citation led to, and which citation closes a loop."""
+    """Say which hop cited each hop, which hop each citation led to, and which citation closes a loop."""
     by_url: dict[str, HopRecord] = {}
     for r in records:
-        for u in (r.hop.url, r.hop.requested_url):
-            if u and u not in by_url:
-                by_url[u] = r
+        if _loop_target(r.hop) is None:
+            for u in (r.hop.url, r.hop.requested_url):
+                if u and u not in by_url:
+                    by_url[u] = r
     by_id = {r.hop_id: r for r in records if r.hop_id is not None}
     for r in records:
         if r.parent_hop_id is not None and r.parent_hop_id in by_id:
-            parent = by_id[r.parent_hop_id]
-            if parent.cited is None:
-                parent.cited = r
+            r.parent = by_id[r.parent_hop_id]
     for branch in {r.branch for r in records}:
         members = [r for r in records if r.branch == branch]
         for a, b in zip(members, members[1:]):
-            if a.cited is None and b.parent_hop_id is None and a.hop.cites is not None:
-                a.cited = b
+            if b.parent is None and b.parent_hop_id is None:
+                b.parent = a
+    for r in records:
+        target_url = _loop_target(r.hop)
+        if target_url and target_url in by_url:
+            r.loop_to = by_url[target_url]
+            if r.parent is not None and r.parent.cited is None:
+                r.parent.cited, r.parent.closes_loop = r.loop_to, True
+        elif r.parent is not None and r.parent.cited is None:
+            r.parent.cited = r
     for r in records:
         cites = r.hop.cites
         if r.cited is None and cites is not None and cites.link and cites.link in by_url:
             target = by_url[cites.link]
             r.cited = target
-            r.closes_loop = target.index <= r.index or target is r
+            r.closes_loop = target.hop.depth <= r.hop.depth
 
 
 def _records(trace: Trace, rows: list[dict[str, Any]] | None = None) -> list[HopRecord]:
@@ -455,6 +474,8 @@ def hop_status(record: HopRecord) -> str:
     """Where the hop stands, in words: its HTTP status, or why there is no page."""
     hop = record.hop
     state = record.state
+    if state == "loop":
+        return f"not read again: the page is already in the chain at hop {record.loop_to.hop.depth}"
     if state == "unlinked":
         return "named, not linked, not online"
     if state == "anonymous" and hop.url is None:

@@ -67,6 +67,7 @@ li.hop.state-dead { border-left-color: var(--bad); }
 li.hop.state-unreached { border-left-color: #b06000; }
 li.hop.state-unlinked { border-left-color: #888; border-left-style: dashed; }
 li.hop.state-anonymous { border-left-color: #333; }
+li.hop.state-loop { border-left-color: var(--bad); border-left-style: dashed; }
 .depth { display:inline-block; min-width: 28px; padding: 0 6px; margin-right: 6px; border-radius: 10px;
          background: var(--accent); color:#fff; font-size: 13px; text-align:center; }
 .kind { color: var(--muted); font-weight: normal; font-size: 13px; }
