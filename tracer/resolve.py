@@ -294,7 +294,7 @@ class Candidate:
 
     citation: Citation
     match: ClaimMatch
-    attribution: Attribution
+    attribution: Attribution | None = None
     anonymous: str | None = None  # "people familiar with the matter" when they told the cited source
     extra: dict[str, Any] = field(default_factory=dict)
 

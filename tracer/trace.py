@@ -29,7 +29,7 @@ from .drift import compare as drift_compare
 from .extract import read_page
 from .fetch import Fetcher
 from .match import confidence, find_claim, quantities
-from .models import Citation, Document, FetchResult, Hop, Origin, Trace
+from .models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
 from .resolve import Candidate, citations_for_claim, lookup_source, same_source
 
 DEFAULT_MAX_HOPS = 8
@@ -147,11 +147,27 @@ def _update_hop_row(db: Database, hop_id: int, hop: Hop, branch: int | None = No
         "cite_link": cites.link if cites else None,
         "cite_sentence": cites.sentence if cites else None,
         "resolved_by": cites.resolved_by if cites else None,
+        "evidence": hop.evidence,
+        "evidence_start": hop.evidence_span[0] if hop.evidence_span else None,
+        "evidence_end": hop.evidence_span[1] if hop.evidence_span else None,
+        "match_score": hop.match_score,
     }
     if branch is not None:
         row["branch"] = branch
     with db.atomic():
         db["hops"].update(hop_id, row)
+
+
+def _set_drift(hop: Hop, changes: list[str]) -> list[str]:
+    """Put a drift list (possibly empty) on a hop, with its flag; returns the one it replaces."""
+    old = hop.extra.pop("drift", [])
+    if changes:
+        hop.extra["drift"] = changes
+        if "claim-drift" not in hop.flags:
+            hop.flags.append("claim-drift")
+    elif "claim-drift" in hop.flags:
+        hop.flags.remove("claim-drift")
+    return old
 
 
 @dataclass
@@ -176,6 +192,7 @@ class _Chain:
     prefix: list[_Step] = field(default_factory=list)  # the path from the start page to the fork
     candidate: Candidate | None = None  # the citation the branch follows
     lookup: dict[str, Any] | None = None  # how that citation was found, when it had no link
+    fork_drift: list[str] = field(default_factory=list)  # how the fork hop changed this branch's source
 
     @property
     def path(self) -> list[_Step]:
@@ -322,7 +339,11 @@ class _Walk:
             hop.evidence, hop.evidence_span, hop.match_score = best.text, (best.start, best.end), round(best.score, 3)
             hop.extra["confidence"] = confidence(best.score)
             archive.check_added_after_citation(self, hop, doc, previous.hop if previous else None)
-            if previous is not None:
+            if previous is not None and chain.candidate is not None and not chain.steps:
+                # the first hop of a branch: the fork hop cites it with its own sentence
+                chain.fork_drift = self._drift_changes(previous, hop, doc, chain.candidate.match.text,
+                                                       chain.candidate.citation.source)
+            elif previous is not None:
                 self._drift(previous, hop, doc)
             candidates = citations_for_claim(doc, attributions, matches)
             if not candidates:
@@ -333,7 +354,7 @@ class _Walk:
             citation = main.citation
             hop.cites = citation
             if others:
-                hop.extra["also_cites"] = [_citation_json(o.citation) for o in others]
+                hop.extra["also_cites"] = [_citation_json(o.citation, evidence=o.match.text) for o in others]
             if main.anonymous or citation.kind == "anonymous":
                 hop.flags.append("anonymous-source")
                 hop.extra["anonymous"] = main.anonymous or citation.source
@@ -384,23 +405,24 @@ class _Walk:
         elif depth > 0 and hop.kind in ("unknown", "person") and doc.publisher and same_source(doc.publisher, hop.source):
             hop.kind = "outlet" if (meta.get("og:type") or "article") == "article" else "organisation"
 
+    def _drift_changes(self, previous: _Step, hop: Hop, doc: Document, evidence: str | None,
+                       cited: str | None) -> list[str]:
+        citing = previous.hop
+        return drift_compare(
+            self.trace.claim, evidence, hop.evidence,
+            upstream_text=doc.text,
+            here_text=previous.doc.text if previous.doc else "",
+            exclude_names=[n for n in (citing.source, hop.source, doc.publisher, cited) if n],
+            upstream_label=f"the source (hop {hop.depth})",
+        )
+
     def _drift(self, previous: _Step, hop: Hop, doc: Document) -> None:
         """Compare the citing hop's claim sentence with this one (upstream): record what changed on it."""
         citing = previous.hop
-        changes = drift_compare(
-            self.trace.claim, citing.evidence, hop.evidence,
-            upstream_text=doc.text,
-            here_text=previous.doc.text if previous.doc else "",
-            exclude_names=[n for n in (citing.source, hop.source, doc.publisher,
-                                       citing.cites.source if citing.cites else None) if n],
-            upstream_label=f"the source (hop {hop.depth})",
-        )
-        if not changes:
-            return
-        citing.extra["drift"] = changes
-        if "claim-drift" not in citing.flags:
-            citing.flags.append("claim-drift")
-        self.update(previous)
+        changes = self._drift_changes(previous, hop, doc, citing.evidence, citing.cites.source if citing.cites else None)
+        if changes:
+            _set_drift(citing, changes)
+            self.update(previous)
 
     def _lookup(self, chain: _Chain, citation: Citation, doc: Document, day: Any, hop: Hop):
         """A named source without a link: find the page among the stored ones."""
@@ -487,10 +509,19 @@ class _Walk:
         # the fork hop now cites the new main source first, the old one among the others
         hop = fork_step.hop
         if hop.cites is not None and best.candidate is not None:
-            chosen = best.candidate.citation
+            chosen, match = best.candidate.citation, best.candidate.match
             others = [c for c in hop.extra.get("also_cites", []) if not same_source(c.get("source"), chosen.source)]
-            hop.extra["also_cites"] = [_citation_json(hop.cites)] + others
+            demoted = _citation_json(hop.cites, evidence=hop.evidence)
+            old_drift = _set_drift(hop, best.fork_drift)
+            if old_drift:
+                demoted["drift"] = old_drift
+            best.fork_drift = []
+            old_match = ClaimMatch(-1, *(hop.evidence_span or (0, 0)), hop.evidence or "", hop.match_score or 0.0)
+            best.candidate = Candidate(hop.cites, old_match)
+            hop.extra["also_cites"] = [demoted] + others
             hop.cites = chosen
+            hop.evidence, hop.evidence_span, hop.match_score = match.text, (match.start, match.end), round(match.score, 3)
+            hop.extra["confidence"] = confidence(match.score)
             if best.lookup:
                 hop.extra["lookup"] = best.lookup
                 if "unlinked-source" not in hop.flags:
@@ -498,6 +529,18 @@ class _Walk:
             _update_hop_row(self.db, fork_step.hop_id, hop)
         if main.origin:
             store.set_stop_reason(self.db, main.steps[-1].hop_id, main.origin.reason)
+
+    def _note_fork_drift(self) -> None:
+        """A branch's drift at its fork belongs to the fork hop's other citation (also_cites)."""
+        for branch in self.chains[1:]:
+            if not branch.fork_drift or not branch.prefix or branch.candidate is None:
+                continue
+            fork_step = branch.prefix[-1]
+            for entry in fork_step.hop.extra.get("also_cites", []):
+                if same_source(entry.get("source"), branch.candidate.citation.source):
+                    entry["drift"] = branch.fork_drift
+                    _update_hop_row(self.db, fork_step.hop_id, fork_step.hop)
+                    break
 
     # ------------------------------------------------------------ the whole walk
 
@@ -509,6 +552,7 @@ class _Walk:
             self._walk_fork(self.forks.pop(0))
         if len(self.chains) > 1:
             self._choose_main()
+            self._note_fork_drift()
         self._finish()
         return self.trace
 
