@@ -379,9 +379,11 @@ def ratings_lookup_cmd(url, format_, db_path):
               help="Dask scheduler (tcp://host:8786); without it --engine dask starts a local cluster")
 @click.option("--span-bytes", type=click.IntRange(4096), default=None, hidden=True,
               help="Compressed WARC bytes per unit of work (one transaction each)")
+@click.option("--connect-timeout", type=click.FloatRange(0.1), default=20.0, hidden=True,
+              help="Seconds to wait for the Dask scheduler")
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @db_option
-def index_cmd(warcs, workers, engine, scheduler, span_bytes, format_, db_path):
+def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, format_, db_path):
     """Add every HTML page of the WARC files (or folders of them) to the corpus.
 
     Idempotent and resumable: pages already indexed (same URL and digest) are skipped,
@@ -398,7 +400,7 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, format_, db_path):
     db = open_db(db_path)
     try:
         stats = index_warcs(db, warcs, workers=workers, engine=engine, scheduler=scheduler,
-                            span_bytes=span_bytes or DEFAULT_SPAN_BYTES)
+                            span_bytes=span_bytes or DEFAULT_SPAN_BYTES, connect_timeout=connect_timeout)
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
     if format_ == "json":

@@ -626,6 +626,7 @@ def index_warcs(
     span_bytes: int = DEFAULT_SPAN_BYTES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: bool | None = None,
+    connect_timeout: float = 20.0,
 ) -> IndexStats:
     """Index every HTML response record of the WARC files (folders are expanded).
 
@@ -640,7 +641,7 @@ def index_warcs(
             raise CorpusError(f"no such WARC file: {path}")
     stats = IndexStats()
     started = time.monotonic()
-    executor, window, cleanup = _make_executor(engine, workers, scheduler, client)
+    executor, window, cleanup = _make_executor(engine, workers, scheduler, client, connect_timeout)
     db.execute("PRAGMA synchronous=NORMAL")
     writer = CorpusWriter(db)
     bar = _Progress(sum(os.path.getsize(p) for p in files), progress)
@@ -659,7 +660,7 @@ def index_warcs(
     return stats
 
 
-def _make_executor(engine: str, workers: int | None, scheduler: str | None, client: Any):
+def _make_executor(engine: str, workers: int | None, scheduler: str | None, client: Any, connect_timeout: float = 20.0):
     if engine == "dask":
         try:
             from dask.distributed import Client, LocalCluster
@@ -669,7 +670,7 @@ def _make_executor(engine: str, workers: int | None, scheduler: str | None, clie
         if client is None:
             if scheduler:
                 try:
-                    client = Client(scheduler, timeout="20s")
+                    client = Client(scheduler, timeout=f"{connect_timeout}s")
                 except (OSError, TimeoutError) as error:
                     raise CorpusError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
             else:
