@@ -181,3 +181,19 @@ def test_evidence_cli_errors_are_one_line(tmp_path):
     store.open_db(db)
     result = CliRunner().invoke(cli, ["evidence", "7", "-o", str(tmp_path / "x.wacz"), "--db", str(db)])
     assert result.exit_code != 0 and "no trace with id 7" in result.output and "Traceback" not in result.output
+
+
+def test_cli_save_evidence(seed_case, tmp_path):
+    data, _, _ = seed_case
+    db = str(tmp_path / "seed.db")
+    with MementoServer() as archive:
+        result = CliRunner().invoke(cli, ["evidence", str(data["trace_id"]), "-o", str(tmp_path / "saved.wacz"),
+                                          "--save-evidence", "--save-endpoint", archive.save, "--allow-private",
+                                          "--db", db])
+        assert result.exit_code == 0, result.output
+        assert archive.saved == [h["url"] for h in data["hops"] if h["url"]]
+    assert result.stderr.count("saved ") == 2 and archive.base + "/web/" in result.stderr
+    with zipfile.ZipFile(tmp_path / "saved.wacz") as z:
+        hops = json.loads(z.read("trace/trace.json"))["hops"]
+    assert hops[0]["saved"]["capture"].startswith(archive.base + "/web/")
+    assert check_wacz(tmp_path / "saved.wacz") == []
