@@ -101,3 +101,12 @@ def test_crawl_delay_honoured_when_longer():
         f.fetch(server.url("/b"))
         gaps = request_gaps(server)
     assert gaps[-1] >= 0.39
+
+
+def test_pacing_is_per_server_not_per_port():
+    # Two ports of one machine are one server to be polite to.
+    with serve({"*": page("ok")}) as one, serve({"*": page("ok")}) as two:
+        with fetcher(delay=0.3, respect_robots=False) as f:
+            f.fetch(one.url("/a"))
+            f.fetch(two.url("/a"))
+        assert two.log[0][0] - one.log[0][0] >= 0.29

@@ -221,8 +221,13 @@ class HostPacer:
             self._next_slot[host] = max(self._next_slot.get(host, now), now + seconds)
 
 
+def pacing_key(url: str) -> str:
+    """The host name: what pacing protects is the server, whatever the scheme or port."""
+    return (urlsplit(url).hostname or "").lower()
+
+
 def host_key(url: str) -> str:
-    """scheme://host:port — the unit robots.txt and pacing apply to."""
+    """scheme://host:port — the unit a robots.txt applies to (RFC 9309)."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
@@ -407,7 +412,7 @@ class Fetcher:
         return _from_archive(archived, origin="archive")
 
     def _live_with_retries(self, url: str, crawl_delay: float | None) -> _Response:
-        key = host_key(url)
+        key = pacing_key(url)
         attempt = 0
         while True:
             self.stats.slept += self.pacer.wait(key, crawl_delay)
@@ -573,9 +578,9 @@ class Fetcher:
 
         parts = urlsplit(page_url)
         url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        key = host_key(url)
         try:
             for _ in range(5):  # RFC 9309: follow at least five redirects
+                key = pacing_key(url)
                 self.stats.slept += self.pacer.wait(key)
                 try:
                     response = self._send(url, max_bytes=ROBOTS_MAX_BYTES * 4)
