@@ -797,7 +797,8 @@ class _Context:
 _INTRO_WORDS = frozenset(
     """in on at during last this earlier after before since for from by as but and also
     however meanwhile moreover still yet so then now separately additionally finally
-    first second third instead further furthermore overall today yesterday""".split()
+    first second third instead further furthermore overall today yesterday amid despite
+    with among although though while when""".split()
 )
 
 
@@ -1216,17 +1217,39 @@ def _skip_hearer(toks, k) -> int:
 
 
 def _sentence_subject(toks) -> tuple[int, int] | None:
-    """The subject that opens a sentence (for participle cues without an earlier cue)."""
+    """The subject that opens a sentence's main clause (for "..., saying ..." and "... and
+    said ..." without an earlier cue): names, determiners and a few nouns after them."""
     n = len(toks)
-    start = 0
+    start = _skip_intro_chunks(toks, 0, n)
     while start < n and (toks[start].low in lx.LEADING_FILLERS or toks[start].text in ",—–"):
         start += 1
+    if start < n and toks[start].low in ("he", "she", "they", "we", "i", "it"):
+        return start, start + 1
     j = start
-    while j < n and (toks[j].text[:1].isupper() or toks[j].low in ("of", "the", "and", "’s", "'s")) and not toks[j].quoted and toks[j].text not in QUOTE_TOKENS:
-        j += 1
+    lower_run = 0
+    while j < n:
+        t = toks[j]
+        if t.quoted or t.text in QUOTE_TOKENS:
+            break
+        if t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.DETERMINERS or t.low in ("of", "’s", "'s", "percent", "one"):
+            lower_run = 0
+            j += 1
+            continue
+        if t.low == "and" and j > start and j + 1 < n and toks[j + 1].text[:1].isupper():
+            j += 1
+            continue
+        if (
+            t.text.isalpha() and t.text.islower() and j > start and lower_run < 3
+            and not t.low.endswith(("ed", "ly")) and t.low not in lx.CUE_FORMS and t.low not in _VERBISH
+            and t.low not in lx.CLAUSE_BOUNDARIES and t.low not in _INTRO_WORDS and t.low not in ("to", "inside", "about", "over", "with", "by", "from", "at", "into")
+        ):
+            lower_run += 1
+            j += 1
+            continue
+        break
+    while j > start and toks[j - 1].low in ("of", "and", "the", "a", "an", "’s", "'s"):
+        j -= 1
     if j == start or j >= n:
-        if start < n and toks[start].low in ("he", "she", "they", "we", "i", "it"):
-            return start, start + 1
         return None
     return start, j
 
