@@ -73,7 +73,6 @@ TRUNCATED_REASONS = {"too-large": "length", "timeout": "time", "connection-error
 CHUNK = 64 * 1024
 
 
-
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -146,6 +145,9 @@ class _ConnectionMixin:
         watch = getattr(_Watchdog.current, "watch", None)
         if watch is not None:
             watch.connection = self
+            if watch.expired:  # the deadline passed while connecting: nobody would shut this one
+                sock.close()
+                raise ConnectTimeoutError(self, f"Connection to {self.host} outlived the deadline")
         return sock
 
 
