@@ -8,6 +8,7 @@ Reading answers URLs from any WARC (ours or someone else's) and re-checks digest
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import logging
@@ -133,7 +134,7 @@ def read_record(path: str, offset: int, *, max_bytes: int | None = None) -> Arch
     try:
         for iterator, record in _iter_records(path, offset):
             return _archived_response(record, path, offset, max_bytes)
-    except (OSError, ValueError, EOFError, Exception) as error:  # warcio raises plain Exceptions
+    except Exception as error:  # OSError, zlib errors, and warcio's own plain Exceptions alike
         raise WarcReadError(f"{path}@{offset}: {error}") from error
     raise WarcReadError(f"{path}@{offset}: no record")
 
@@ -288,8 +289,6 @@ class WarcLocation:
 
 def payload_digest(raw_body: bytes) -> str:
     """The digest warcio writes into WARC-Payload-Digest (sha1, base32)."""
-    import base64
-
     return "sha1:" + base64.b32encode(hashlib.sha1(raw_body).digest()).decode("ascii")
 
 
