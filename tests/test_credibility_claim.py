@@ -113,3 +113,22 @@ def test_sources_output_with_the_corpus_copy_marks():
 def test_nothing_carries_the_claim():
     result = assess_claim({"claim": "x", "documents": []})
     assert result["independent_origins"] == 0 and result["verdict"] == "No page carries the claim."
+
+
+def test_with_the_corpus_sources(web_warc, tmp_path):
+    """``tracer sources`` over an indexed WARC, judged per claim: the corpus's copy marks are kept."""
+    corpus = pytest.importorskip("tracer.corpus")
+    db = store.open_db(tmp_path / "corpus.db")
+    ratings = tmp_path / "r.csv"
+    ratings.write_text("domain,score\ntruthnuggets.example,0.12\nmetropost.example,0.86\nwww.dailyrecord.example,0.91\n")
+    import_csv(db, ratings, rater="Rater A", as_of="2024-01-31")
+    corpus.index_warcs(db, [web_warc("cred-copies"), web_warc("cred-laundering")], workers=1, progress=False)
+
+    copies = assess_claim(corpus.sources(db, load_web("cred-copies").claim), db)
+    assert (copies["independent_origins"], copies["copies"]) == (2, 10)
+    assert copies["origins"][0]["name"] == "Coastal Press Agency" and copies["origins"][0]["documents"] == 11
+
+    laundered = assess_claim(corpus.sources(db, load_web("cred-laundering").claim), db)
+    assert laundered["copies"] == 0 and laundered["independent_origins"] == 1
+    assert laundered["laundering"][0]["origin_score"] == 0.12
+    assert laundered["single_source_amplification"]["value"] is True

@@ -894,19 +894,20 @@ def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, A
     """Per claim: independent origins, copies collapsed, citation laundering, single-source amplification.
 
     ``sources_result`` is the ``tracer sources`` JSON (a dict, or an object with ``to_json()``)
-    or ``sources_from_traces(...)``. Copies are taken from ``copy_of`` when the corpus gives it,
-    otherwise found here by shingled text overlap (``text`` or ``evidence`` of each document).
+    or ``sources_from_traces(...)``. Copies are taken from ``copy_of`` when the documents carry
+    that field (the corpus marks them), otherwise found here by shingled overlap of each
+    document's ``text``.
     """
     data = sources_result.to_json() if hasattr(sources_result, "to_json") else dict(sources_result)
     docs = [dict(d) for d in data.get("documents", [])]
     by_url = {d.get("url"): d for d in docs}
 
     # copies: the corpus's copy_of, or near-duplicate text (the earlier page is the original)
-    if not any("copy_of" in d and d["copy_of"] for d in docs):
+    if not any("copy_of" in d for d in docs):
         ordered = sorted(docs, key=lambda d: (d.get("published") or "9999", d.get("url") or ""))
         kept: list[tuple[dict[str, Any], set[int]]] = []
         for d in ordered:
-            sh = _shingles(d.get("text") or d.get("evidence") or "")
+            sh = _shingles(d.get("text") or "")  # whole texts: two pages quoting one sentence are not copies
             original = None
             for o, osh in kept:
                 if sh and osh and len(sh & osh) / min(len(sh), len(osh)) >= COPY_OVERLAP:
