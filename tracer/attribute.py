@@ -333,7 +333,7 @@ class _Context:
         out: list[_Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document):
+        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if not out:
@@ -610,6 +610,24 @@ class _Context:
             f.nested_in = owner
             yield f
 
+    # "Asked whether he would run, Smith said no": the question, attributed to no one named
+    def _asked(self, index, toks, used, out):
+        for i in range(len(toks) - 3):
+            t = toks[i]
+            if t.low != "asked" or t.quoted or i in used:
+                continue
+            if not (i == 0 or toks[i - 1].low in ("when", "if", "after", "once") or toks[i - 1].text == ","):
+                continue
+            k = i + 1
+            k = _skip_setting(toks, k) if toks[k].low in ("on", "at", "in", "during") else k
+            if k >= len(toks) or toks[k].low not in ("about", "if", "whether", "what", "why", "how", "who", "which", "when", "where", "to"):
+                continue
+            comma = next((j for j in range(k + 1, len(toks)) if toks[j].text in ",.;:" and not toks[j].quoted), len(toks))
+            if comma <= k + 1:
+                continue
+            used.add(i)
+            yield _Found([], [(t.start, t.end)], [(toks[k].start, toks[comma - 1].end)], index)
+
     # "In a CNN poll released Sunday, Clinton led by 4 points": the document is the source
     def _in_document(self, index, toks, used, out):
         if out or len(toks) < 6:
@@ -849,6 +867,8 @@ def _tail_kind(toks, k) -> str:
     if k >= n or toks[k].text in ".;!?" or toks[k].low in ("adding", "noting", "saying", "citing", "according"):
         return "end"
     if toks[k].text in QUOTE_TOKENS:
+        if k > 0 and toks[k - 1].low in ("on", "in", "at", "to", "for", "of", "about", "from", "with"):
+            return "other"  # 'said on “The Late Show”': a title, not more words
         return "quote"
     if toks[k].text in ",—–":
         if k + 1 >= n or toks[k + 1].text in ".!?":

@@ -125,7 +125,7 @@ INFINITIVE_LEMMAS = frozenset(
 WEAK_LEMMAS = frozenset(
     """respond reply answer agree continue promise ask urge vow pledge demand question
     wonder concur comment signal project rule calculate charge counter post tweet
-    testify mention propose recall describe point forecast show find learn hear regret
+    testify mention propose recall point forecast show find learn hear regret
     prefer wish guess figure imagine realize realise understand know feel expect hope
     read inform notify remind assure swear joke quip shout""".split()
 )
@@ -137,7 +137,7 @@ HEARER_LEMMAS = frozenset("tell inform notify remind assure warn ask urge answer
 PARTICIPLE_CUES = frozenset(
     """saying adding noting arguing telling claiming warning insisting explaining stating
     writing declaring suggesting acknowledging asserting citing stressing emphasizing
-    predicting reporting calling""".split()
+    predicting reporting calling referring""".split()
 )
 
 # Words allowed between a subject and its cue: "has also said", "had previously told".
