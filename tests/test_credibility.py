@@ -101,6 +101,7 @@ def test_anonymous_source_origin(web_warc):
     ledger = hop_cred(result, 1)
     assert values(ledger)["anonymous-sourcing"] is True and values(ledger)["citation"] == "anonymous"
     assert ledger["source_kind"] == "outlet"  # the Ledger is a news site, whatever the citing page called it
+    assert ledger["summary"] == "A news outlet; rests on anonymous sources"  # one line for reports
     assert chain["score"]["parts"]["origin"]["value"] == 0.2 and chain["score"]["value"] <= 0.2
 
 
@@ -175,6 +176,8 @@ def test_domain_unrated_by_one_rater_rated_by_another(web_warc, tmp_path):
         {"rater": "Rater B", "as_of": "2023-11-15", "score": None, "status": "unrated"},
     ]
     assert [r["score"] for r in hop_cred(result, 0)["ratings"]] == [86.0, 0.7]
+    assert origin["summary"] == ("A news outlet; Rater A (2024-01-31): 12 on 0:100 for truthnuggets.example; "
+                                 "Rater B (2023-11-15): unrated")
     chain = chain_of(result)
     assert ("The origin, Truth Nuggets, is rated low: Rater A (2024-01-31): 12 on 0:100; unrated by Rater B"
             in chain["verdict"])

@@ -514,14 +514,39 @@ def assess_hop(hop: Hop, upstream_hop: Hop | None, db: Database | None = None) -
     kind, why = source_kind(hop, db)
     signals.append(_signal("source-kind", kind, why))
 
+    ratings = ratings_lookup(db, hop.url or hop.requested_url)
     return {
+        "summary": _hop_summary(kind, signals, ratings),
         "signals": signals,
         "source_kind": kind,
-        "ratings": [
-            {k: v for k, v in r.items() if k != "normalised" or v is not None}
-            for r in ratings_lookup(db, hop.url or hop.requested_url)
-        ],
+        "ratings": ratings,
     }
+
+
+_FINDINGS = {
+    ("citation", "anonymous"): "rests on anonymous sources",
+    ("citation", "circular"): "cites a page already in the chain",
+    ("citation", "unlinked"): "names its source without a link",
+    ("citation", "lookup"): "source found by lookup",
+    ("claim-at-source", 0.0): "its source does not carry the claim",
+    ("drift", "changed"): "the claim changed from its source",
+    ("quote-fidelity", "altered"): "a quotation is not in its source",
+    ("link", "dead"): "dead link",
+    ("link", "unreachable"): "unreachable",
+    ("link", "redirected"): "redirected",
+    ("date-order", "violated"): "dated before its source",
+}
+
+
+def _hop_summary(kind: str, signals: list[dict[str, Any]], ratings: list[dict[str, Any]]) -> str:
+    """One line for reports: the kind of source, what is wrong, and every rater's score."""
+    from .ratings import describe
+
+    parts = [_KIND_PHRASE[kind][0].upper() + _KIND_PHRASE[kind][1:]]
+    parts += [_FINDINGS[(s["name"], s["value"])] for s in signals
+              if not isinstance(s["value"], bool) and (s["name"], s["value"]) in _FINDINGS]
+    parts += [describe(r) for r in ratings]
+    return "; ".join(parts)
 
 
 def _short(text: str, limit: int = 160) -> str:
