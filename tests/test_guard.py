@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracer import guard
 from tracer.fetch import Fetcher
@@ -126,3 +130,18 @@ def test_name_with_one_private_address_among_public_ones_is_refused(monkeypatch)
     monkeypatch.setattr(guard.socket, "getaddrinfo", two_answers)
     with Fetcher(delay=0, timeout=2, respect_robots=False) as fetcher:
         assert fetcher.fetch("http://mixed.example/").error == "private-address"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789.xXabcdefABCDEF", min_size=1, max_size=20))
+def test_loose_ipv4_reading_matches_inet_aton(text):
+    # The resolver reads numeric hosts with inet_aton; the guard must read them the same way.
+    try:
+        expected = socket.inet_ntoa(socket.inet_aton(text))
+    except OSError:
+        expected = None
+    found = guard.parse_ipv4_loose(text)
+    if expected is not None:
+        assert found == expected
+    else:  # the guard reads "127.0.0.1." as loopback too (a resolver may): stricter, never looser
+        assert found is None or text.endswith(".")

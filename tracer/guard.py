@@ -10,6 +10,7 @@ Two checks, both needed:
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -59,15 +60,10 @@ def parse_ipv4_loose(host: str) -> str | None:
         return None
     numbers = []
     for part in parts:
-        try:
-            if part.lower().startswith("0x"):
-                numbers.append(int(part[2:] or "0", 16))
-            elif len(part) > 1 and part.startswith("0"):
-                numbers.append(int(part, 8))
-            else:
-                numbers.append(int(part, 10))
-        except ValueError:
+        number = _inet_aton_number(part)
+        if number is None:
             return None
+        numbers.append(number)
     # The last part fills all remaining bytes: a.b.c.d, a.b.(16 bits), a.(24 bits), (32 bits).
     *head, last = numbers
     if any(n > 255 for n in head) or last >= 256 ** (4 - len(head)):
@@ -77,6 +73,20 @@ def parse_ipv4_loose(host: str) -> str | None:
         value = value * 256 + n
     value = value * 256 ** (4 - len(head)) + last
     return str(ipaddress.IPv4Address(value))
+
+
+_HEX, _OCTAL, _DECIMAL = re.compile(r"0[xX][0-9a-fA-F]+"), re.compile(r"0[0-7]*"), re.compile(r"[1-9][0-9]*")
+
+
+def _inet_aton_number(part: str) -> int | None:
+    """One dotted part as inet_aton reads it: 0x-prefixed hex, 0-prefixed octal, or decimal."""
+    if _HEX.fullmatch(part):
+        return int(part[2:], 16)
+    if _OCTAL.fullmatch(part):
+        return int(part, 8)
+    if _DECIMAL.fullmatch(part):
+        return int(part)
+    return None
 
 
 def literal_address(host: str) -> str | None:
