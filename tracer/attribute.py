@@ -958,6 +958,8 @@ def _verb_context(toks, i) -> bool:
     ):
         return False
     to_ok = nxt == "to" and lx.CUE_FORMS.get(toks[i].low) in lx.INFINITIVE_LEMMAS
+    if lx.CUE_FORMS.get(toks[i].low) == "show" and i + 1 < len(toks) and (toks[i + 1].text[:1].isupper() or toks[i + 1].text[:1].isdigit() or nxt in ("little", "no", "more", "most", "support", "voters", "people", "americans")):
+        return True  # "polls show Clinton ahead", "surveys show 40 percent ..."
     return to_ok or nxt == "that" or nxt in (",", ":") or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
 
 
