@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .models import ClaimMatch, Document
 
@@ -300,22 +301,31 @@ def _stem(word: str) -> str:
     return _SYNONYMS.get(w, w)
 
 
+# short aliases are acronyms: "UN", "US" count, "un-" and "us" do not
+_ALIAS_PATTERN = re.compile(
+    r"(?<![A-Za-z])(?:"
+    + "|".join(re.escape(a.upper()) if len(a) <= 4 else f"(?i:{re.escape(a)})"
+               for a in sorted(_ALIASES, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
+
+
 @dataclass
 class _Terms:
     words: dict[str, float]  # stem -> weight
     numbers: list[Quantity]
 
 
+@lru_cache(maxsize=4096)
 def _terms(text: str) -> _Terms:
-    """Content terms of a text: aliases folded, stopwords dropped, entities weighted up."""
+    """Content terms of a text: aliases folded, stopwords dropped, entities weighted up.
+
+    Cached: a page's sentences are scored once per claim and again as pairs and for drift.
+    The result is shared, so callers must not change it."""
     words: dict[str, float] = {}
-    for alias, canonical in _ALIASES.items():
-        # short aliases are acronyms: "UN", "US" count, "un-" and "us" do not
-        pattern = re.escape(alias.upper()) if len(alias) <= 4 else re.escape(alias)
-        flags = 0 if len(alias) <= 4 else re.I
-        if re.search(rf"(?<![A-Za-z]){pattern}(?![A-Za-z])", text, flags):
-            for part in canonical.split():
-                words[part] = 2.0
+    for m in _ALIAS_PATTERN.finditer(text):
+        for part in _ALIASES[m.group(0).lower()].split():
+            words[part] = 2.0
     for i, m in enumerate(_WORD.finditer(text)):
         token = m.group(0)
         low = token.lower()
