@@ -110,3 +110,15 @@ def test_pacing_is_per_server_not_per_port():
             f.fetch(one.url("/a"))
             f.fetch(two.url("/a"))
         assert two.log[0][0] - one.log[0][0] >= 0.29
+
+
+def test_robots_txt_reread_after_a_day(monkeypatch):
+    import tracer.fetch as fetch_module
+
+    routes = {"/robots.txt": page("User-agent: *\nAllow: /\n", content_type="text/plain"), "*": page("ok")}
+    with serve(routes) as server, fetcher() as f:
+        f.fetch(server.url("/a"))
+        f.fetch(server.url("/b"))
+        monkeypatch.setattr(fetch_module, "ROBOTS_TTL", 0.0)
+        f.fetch(server.url("/c"))
+    assert server.paths == ["/robots.txt", "/a", "/b", "/robots.txt", "/c"]

@@ -20,7 +20,7 @@ import logging
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -67,6 +67,7 @@ DEFAULT_BACKOFF = 1.0  # first retry after this, doubling
 DEFAULT_MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for
 MAX_CRAWL_DELAY = 60.0  # a robots.txt cannot park the crawl longer than this
 ROBOTS_MAX_BYTES = 512 * 1024  # what Google reads of a robots.txt
+ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt is not trusted longer than a day
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # WARC-Truncated values (WARC 1.1, section 5.13) for a response cut short.
 TRUNCATED_REASONS = {"too-large": "length", "timeout": "time", "connection-error": "disconnect"}
@@ -172,6 +173,7 @@ def _make_adapter(refuse_private: bool) -> HTTPAdapter:
 class _RobotsRules:
     parser: object | None  # a Protego parser; None means every path is allowed
     disallow_all: bool = False
+    loaded_at: float = field(default_factory=time.monotonic)
 
     def allows(self, url: str, agent: str) -> bool:
         if self.disallow_all:
@@ -568,7 +570,7 @@ class Fetcher:
         key = host_key(url)
         with self._robots_lock:
             rules = self._robots.get(key)
-        if rules is None:
+        if rules is None or time.monotonic() - rules.loaded_at > ROBOTS_TTL:
             rules = self._load_robots(url)
             with self._robots_lock:
                 self._robots[key] = rules
