@@ -157,3 +157,15 @@ def test_warcio_checker_passes_and_catches_a_flip(tmp_path, capsys):
     data[results[0].warc_offset + 250] ^= 0x10
     open(path, "wb").write(bytes(data))
     assert Checker(SimpleNamespace(inputs=[path], verbose=False)).process_all() != 0
+
+
+def test_request_record_says_who_asked(tmp_path):
+    results, warc_dir = fetch_all(tmp_path, {"/p": page("<p>x</p>")}, ["/p?q=1"], respect_robots=False)
+    with open(results[0].warc_path, "rb") as stream:
+        requests_seen = [r for r in ArchiveIterator(stream) if r.rec_type == "request"]
+    request = requests_seen[-1]
+    assert request.http_headers.protocol == "GET"
+    assert request.http_headers.statusline.startswith("/p?q=1")
+    assert request.http_headers.get_header("User-Agent").startswith("tracer/")
+    assert request.http_headers.get_header("Host") == results[0].requested_url.split("/")[2]
+    assert request.rec_headers.get_header("WARC-Concurrent-To")
