@@ -219,3 +219,40 @@ def test_assess_trace_is_pure_and_repeatable(web_warc, tmp_path):
     # without a database: the same signals (quotes checked against the sentence carried at each hop)
     bare = assess_trace(stored)
     assert bare["verdict"] == again["verdict"]
+
+
+# --- the trace engine's own fixture webs (issue 5), judged -------------------------------------
+
+
+def test_redirect_then_dead_link(web_warc):
+    result, _ = run(web_warc, "redirect-404")
+    chain = chain_of(result)
+    assert chain["origin_reached"] == "not-reached"
+    assert chain["verdict"].startswith("Not traced: ") and "is dead (404)" in chain["verdict"]
+    last = signal(hop_cred(result, len(result.hops) - 1), "link")
+    assert last["value"] == "dead" and "after a redirect to" in last["explanation"]
+    assert chain["weakest_hop"]["depth"] == len(result.hops) - 2
+    assert "its link to the source" in chain["weakest_hop"]["why"]
+    assert chain["score"]["parts"]["origin"]["value"] == 0.0
+
+
+def test_press_release_to_a_journal_paper(web_warc):
+    result, _ = run(web_warc, "press-release-journal")
+    chain = chain_of(result)
+    origin = hop_cred(result, len(result.hops) - 1)
+    assert origin["source_kind"] == "primary-document"
+    assert signal(origin, "source-kind")["explanation"].startswith("the page is a paper (DOI ")
+    assert chain["origin_reached"] == "online" and chain["verdict"].startswith("Traced to a primary document online")
+    # "23 per cent" and "almost a quarter" say the same thing: no drift
+    assert all(values(hop_cred(result, d))["drift"] != "changed" for d in range(len(result.hops)))
+
+
+def test_branches_are_judged_too(web_warc):
+    result, _ = run(web_warc, "two-source-branch")
+    chain = chain_of(result)
+    assert result.branches and len(chain["branches"]) == len(result.branches)
+    assert chain["origin_reached"] == "online" and chain["origin_kind"] == "official-body"
+    branch = chain["branches"][0]
+    assert set(branch) >= {"origin_reached", "length", "weakest_hop", "circular", "verdict", "score"}
+    assert "hops" not in branch  # the per-hop judgements sit on the branch's hops
+    assert all("credibility" in h.extra for b in result.branches for h in b)

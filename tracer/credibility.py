@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from .match import Quantity, quantities
+from .match import Quantity, compatible, quantities, same_kind
 from .models import Hop, Origin, Trace
 from .ratings import lookup as ratings_lookup
 from .resolve import domain_matches_source, registered_domain
@@ -96,12 +96,12 @@ _WIRE_NAMES = re.compile(r"\b(?:reuters|associated press|AP|AFP|agence france[- 
 _DOCUMENT_NAMES = re.compile(r"\b(?:report|study|paper|filing|ruling|judg(?:e)?ment|verdict|indictment|complaint|"
                              r"lawsuit|press release|statement|data|dataset|survey|census|memo|memorandum|letter|"
                              r"transcript|minutes|records?|audit|white paper|bulletin|document|assessment|"
-                             r"analysis|figures|statistics|inspection|review|investigation|inquiry|evaluation)\b", re.I)
+                             r"analysis|inspection|review|investigation|inquiry|evaluation)\b", re.I)
 _OFFICIAL_NAMES = re.compile(r"\b(?:ministry|ministers?|department|government|parliament|congress|senate|court|"
                              r"police|commission|council|agency|treasury|embassy|authority|administration|"
                              r"white house|pentagon|kremlin|united nations|security council|european union|"
                              r"federal|state department|bureau|office of|prosecutors?|regulator|central bank|"
-                             r"mayor|governor|president)\b|\b(?:UN|U\.N\.|EU|WHO|IMF|NATO|OECD)\b", re.I)
+                             r"mayor|governor|president|statistics|statistical office|census bureau)\b|\b(?:UN|U\.N\.|EU|WHO|IMF|NATO|OECD)\b", re.I)
 
 
 def _strip_reserved(host: str) -> tuple[str, str | None]:
@@ -273,21 +273,13 @@ def _hedge(text: str, q: Quantity) -> str:
     return f"{m.group(0).strip().lower()} {q.text}" if m else q.text
 
 
-def _same_value(a: Quantity, b: Quantity) -> bool:
-    hi = max(abs(a.value), abs(b.value))
-    return a.value == b.value or (hi > 0 and abs(a.value - b.value) / hi <= 0.05)
-
-
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    return a.unit == b.unit or a.unit is None or b.unit is None
-
-
 def number_changes(source_text: str | None, citing_text: str | None) -> list[dict[str, Any]]:
-    """Figures the citing text gives differently from its source: [{"from", "to", "direction"}].
+    """Figures the citing text gives differently from its source: [{"from", "to", "direction", ...}].
 
-    A figure counts as changed when the citing sentence has a figure its source lacks and the
-    source has a comparable figure the citing sentence lacks ("at least 35" -> "around 40").
-    Rounding within 5% is not a change.
+    A figure changed when the citing sentence has one that agrees with none of its source's
+    (qualifiers and rounding allowed: "23 per cent", "23.4%" and "almost a quarter" agree),
+    and the source has a figure of the same kind (same unit, within a factor of three) that
+    agrees with none of the citing sentence's: "at least 35" -> "around 40" -> "more than 50".
     """
     if not source_text or not citing_text:
         return []
@@ -295,11 +287,12 @@ def number_changes(source_text: str | None, citing_text: str | None) -> list[dic
     down = quantities(citing_text)
     if not up or not down:
         return []
-    up_only = [q for q in up if not any(_same_value(q, d) for d in down)]
-    down_only = [d for d in down if not any(_same_value(d, q) for q in up)]
+    up_only = [q for q in up if not any(compatible(q, d) for d in down)]
     changes = []
-    for d in down_only:
-        candidates = [q for q in up_only if _comparable(q, d)]
+    for d in down:
+        if any(compatible(d, q) for q in up):
+            continue
+        candidates = [q for q in up_only if same_kind(q, d)]
         if not candidates:
             continue
         q = min(candidates, key=lambda c: abs(c.start / max(1, len(source_text)) - d.start / max(1, len(citing_text))))
@@ -309,7 +302,7 @@ def number_changes(source_text: str | None, citing_text: str | None) -> list[dic
             "to": _hedge(citing_text, d),
             "from_value": q.value,
             "to_value": d.value,
-            "direction": "grew" if d.value > q.value else "shrank",
+            "direction": "grew" if d.value > q.value else "shrank" if d.value < q.value else "changed",
         })
     return changes
 
@@ -441,7 +434,7 @@ def assess_hop(hop: Hop, upstream_hop: Hop | None, db: Database | None = None) -
         said = theirs or "; ".join(f"“{c['from']}” at {_name(up)} became “{c['to']}” here" for c in changes)
         signals.append({**_signal("drift", "changed", said), "changes": changes})
     elif up is not None and up.evidence and hop.evidence:
-        signals.append(_signal("drift", "none", f"the figures match {_name(up)}'s"
+        signals.append(_signal("drift", "none", f"the figures agree with those of {_name(up)}"
                                if quantities(hop.evidence) else "no figures to compare"))
     else:
         signals.append(_signal("drift", None, "nothing upstream to compare with"))
@@ -486,7 +479,9 @@ def assess_hop(hop: Hop, upstream_hop: Hop | None, db: Database | None = None) -
     if hop.url is None and hop.requested_url is None:
         signals.append(_signal("link", "not-online", "named but not online: there is no page to fetch"))
     elif _is_dead(hop):
-        signals.append(_signal("link", "dead", f"the link is dead: {hop.requested_url or hop.url} answers {hop.status}"))
+        via = f" (after a redirect to {hop.url})" if hop.redirects and hop.url and hop.url != hop.requested_url else ""
+        signals.append(_signal("link", "dead", f"the link is dead: {hop.requested_url or hop.url} answers "
+                               f"{hop.status or hop.error}{via}"))
     elif hop.error:
         signals.append(_signal("link", "unreachable", f"the page could not be fetched ({hop.error})"))
     elif hop.redirects or "redirect" in hop.flags:
@@ -618,6 +613,11 @@ def _drift_summary(hops: list[Hop], assessments: list[dict[str, Any]]) -> str | 
         return None
     # walk from the origin back to the start page: the earliest figure and the latest
     structured = [(h, c) for h, c in steps if c]
+    linked = all(down[1]["from_value"] == up[1]["to_value"] for down, up in zip(structured, structured[1:]))
+    if structured and not linked:
+        return "; ".join(
+            f"“{c['from']}” at {_name(hops[hops.index(h) + 1]) if hops.index(h) + 1 < len(hops) else 'its source'} "
+            f"became “{c['to']}” at {_name(h)}" for h, c in reversed(structured))
     if structured:
         first_hop, first = structured[-1]
         last_hop, last = structured[0]
