@@ -185,3 +185,19 @@ def test_entry_and_key_normalisation():
     assert Scale.parse("0:100").normalise(25) == 0.25
     with pytest.raises(RatingsError):
         Scale.parse("3:3")
+
+
+def test_lin2023_scores_on_the_seed_chain(lin_csv, seed_warc, tmp_path):
+    from tracer import trace
+    from tracer.fixtures import load_web
+
+    db = store.open_db(tmp_path / "seed.db")
+    import_csv(db, lin_csv, rater=LIN, as_of="2023-08-25")
+    web = load_web("seed")
+    result = trace(web.start_url, web.claim, db=db, archives=[seed_warc], offline=True)
+    coinwire, reuters, un_report = (h.extra["credibility"] for h in result.hops)
+    assert coinwire["ratings"] == [{"rater": LIN, "as_of": "2023-08-25", "score": None, "status": "unrated"}]
+    assert reuters["ratings"][0]["domain"] == "reuters.com" and reuters["ratings"][0]["score"] == 1.0
+    assert un_report["ratings"] == []  # not online: no domain to rate
+    # the origin is a primary document: it is not scored as an outlet
+    assert "origin_rating" not in result.extra["credibility"]["score"]["parts"]
