@@ -46,12 +46,19 @@ QUOTE_CHARS = OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES
 _QUOTE_CHAR = re.compile(r"''|[\"“”„«»]")
 QUOTE_TOKENS = frozenset(QUOTE_CHARS) | {"''"}
 
-# A sentence is only analysed when one of these occurs in it (cheap pre-filter).
-_CUE_HINT = re.compile(
-    r"\b(?:" + "|".join(sorted(map(re.escape, lx.CUE_FORMS), key=len, reverse=True))
-    + r"|according|citing|cited|reportedly)\b|[:—–\-]|\(",
-    re.IGNORECASE,
+# A sentence is only analysed when one of these words occurs in it, or a colon or a
+# bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
+_HINT_WORDS = frozenset(lx.CUE_FORMS) | {"according", "citing", "cited", "reportedly", "asked"} | set(
+    "poll polls survey surveys study report statement interview video letter memo filing documents document analysis".split()
 )
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _has_hint(chunk: str) -> bool:
+    if ":" in chunk or "(" in chunk:
+        return True
+    return any(w in _HINT_WORDS or w.lower() in _HINT_WORDS for w in _WORD.findall(chunk))
+
 
 _MAX_SOURCE_TOKENS = 25
 _MAX_SENTENCE_CHARS = 5000  # longer "sentences" are junk (tables, scripts): skip the rules
@@ -325,7 +332,7 @@ class _Context:
         if s.end - s.start > _MAX_SENTENCE_CHARS:
             return []
         chunk = self.text[s.start : s.end]
-        if not _CUE_HINT.search(chunk):
+        if not _has_hint(chunk):
             return self._quote_after_colon(index, previous)
         toks = self.sentence_tokens(index)
         if not toks:
@@ -1362,7 +1369,7 @@ def _kind(words: list[str], lows: list[str]) -> str:
     joined = " ".join(w for w in lows if w not in lx.DETERMINERS)
     head = _head_index(lows)
     head_low = lows[head] if head is not None else ""
-    if joined in lx.OUTLET_NAMES or any(_has_phrase(lows, p) for p in _OUTLET_MULTI) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and len(w) > 3 for i, w in enumerate(lows)):
+    if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and len(w) > 3 for i, w in enumerate(lows)):
         if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS:
             return "outlet"
     if head_low in lx.DOCUMENT_WORDS:
@@ -1390,12 +1397,18 @@ def _acronym_in(word: str) -> bool:
     return any(len(p) > 1 and p.isupper() and p.isalpha() for p in word.split("-"))
 
 
-_OUTLET_MULTI = [p.split() for p in lx.OUTLET_NAMES if " " in p]
+_OUTLET_MULTI = frozenset(p for p in lx.OUTLET_NAMES if " " in p)
+_OUTLET_MAX_WORDS = max(len(p.split()) for p in _OUTLET_MULTI)
 
 
-def _has_phrase(lows: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
-    return any(lows[i : i + n] == phrase for i in range(len(lows) - n + 1))
+def _has_outlet_phrase(lows: list[str]) -> bool:
+    """Does a multi-word outlet name ("new york times") occur in the words?"""
+    words = [w.strip(",.’'") for w in lows]
+    for n in range(2, _OUTLET_MAX_WORDS + 1):
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i : i + n]) in _OUTLET_MULTI:
+                return True
+    return False
 
 
 def _head_index(lows: list[str]) -> int | None:
