@@ -100,12 +100,13 @@ def branch_trace(db_path: Path) -> Stored:
     db = store.open_db(db_path)
     t = Trace(claim=BRANCH_CLAIM, start_url=FEST_A, started_at="2024-06-10T08:00:00Z")
     store.begin_trace(db, t, {})
-    ev_a = "The river festival drew 12,000 visitors, the town council said, and the Weekend Guide agreed."
+    ev_a = ('The river festival drew 12,000 visitors, the town council said, calling it "the busiest weekend '
+            'the riverside has seen".')
     a = Hop(depth=0, url=FEST_A, requested_url=FEST_A, status=200, source="River News", kind="outlet", evidence=ev_a,
             cites=Citation("town council", "organisation", "said", FEST_B, ev_a, resolved_by="link"),
             sha256=SHA_A, fetched_at="2024-06-10T08:00:01Z")
     id_a = store.save_hop(db, t.id, a)
-    ev_b = "A total of 12,000 visitors came to the river festival."
+    ev_b = "A total of 12,000 visitors came to the river festival, the busiest weekend the riverside has seen."
     b = Hop(depth=1, url=FEST_B, requested_url=FEST_B, status=200, source="town council", kind="organisation",
             evidence=ev_b, sha256=SHA_B, fetched_at="2024-06-10T08:00:02Z")
     store.save_hop(db, t.id, b, parent_hop_id=id_a, stop_reason="no-further-attribution")

@@ -549,9 +549,37 @@ def test_a_branch_and_its_loop_in_every_format(tmp_path):
     jsonschema.validate(data, load_schema())
     assert [h["state"] for h in data["branches"][0]] == ["page", "loop"]
     assert data["claim"] == BRANCH_CLAIM
-    doc = ProvDocument.deserialize(content=report_for(stored, "prov"), format="json")
-    assert doc.get_records()
+    prov = json.loads(report_for(stored, "prov"))
+    pages = {v["prov:location"]: k for k, v in prov["entity"].items() if k.startswith("tr:page-")}
+    quoted = [d for d in prov["wasDerivedFrom"].values() if d.get("prov:type", {}).get("$") == "prov:Quotation"
+              and d["prov:generatedEntity"].startswith("tr:page-")]
+    assert [(q["prov:generatedEntity"], q["prov:usedEntity"], q["tr:quote"]) for q in quoted] == [
+        (pages[FEST_A], pages[FEST_B], "the busiest weekend the riverside has seen")]  # A quotes B verbatim
+    cited = {(d["prov:generatedEntity"], d["prov:usedEntity"]) for d in prov["wasDerivedFrom"].values()
+             if d.get("prov:type", {}).get("$") == "tr:Citation"}
+    assert cited == {(pages[FEST_A], pages[FEST_B]), (pages[FEST_A], pages[FEST_C]), (pages[FEST_C], pages[FEST_A])}
+    assert ProvDocument.deserialize(content=json.dumps(prov), format="json").get_records()
     html = report_for(stored, "html")
     tree = lxml_html.fromstring(html)
     assert len(tree.xpath("//*[local-name()='g'][contains(@class, 'node')]")) == 3
     assert len(tree.xpath("//*[local-name()='g'][@class='edge loop']")) == 1
+
+
+def test_secondary_sources_come_from_the_corpus(seed, monkeypatch):
+    md = report_for(seed, "md", sources=True)
+    section = md[md.index("## Secondary sources"):]
+    assert "Independent origins: 1" in section
+    assert f"<{SEED.start_url}>" in section and f"<{REUTERS}>" in section
+    data = json.loads(report_for(seed, "json", sources=True))
+    assert {d["url"] for d in data["secondary_sources"]["documents"]} == {SEED.start_url, REUTERS}
+    assert data["secondary_sources_note"] is None
+    jsonschema.validate(data, load_schema())
+    html = lxml_html.fromstring(report_for(seed, "html", sources=True))
+    assert len(html.xpath("//table//tr")) == 3
+
+    # without a sources lookup in the corpus, the report says so and goes on
+    import tracer.corpus
+
+    monkeypatch.delattr(tracer.corpus, "sources")
+    md = report_for(seed, "md", sources=True)
+    assert "None listed: the corpus module offers no sources lookup." in md

@@ -11,7 +11,8 @@
   page), wasInformedBy (extraction by fetch), wasAssociatedWith (activities with tracer),
   wasAttributedTo (page to source), wasDerivedFrom (citing page from cited page, with the cue
   and sentence), and quotations (``wasDerivedFrom`` with ``prov:type`` ``prov:Quotation``,
-  as PROV-JSON writes wasQuotedFrom): the evidence sentence quoted from its page.
+  as PROV-JSON writes wasQuotedFrom): the evidence sentence quoted from its page, and a citing
+  page quoted from the cited page when a passage it puts in quotation marks is there verbatim.
 
 PROV-JSON: https://www.w3.org/submissions/prov-json/ (no network is used to write it).
 """
@@ -198,6 +199,11 @@ def prov_document(report: Report) -> dict[str, Any]:
             who = agent_for(c.source, c.kind)
             if who:
                 doc.relation("wasAttributedTo", {"prov:entity": cited, "prov:agent": who})
+        for quote in shared_quotes(r.hop.evidence, r.cited.hop.evidence if r.cited else None):
+            doc.relation("wasDerivedFrom", {  # PROV-JSON's wasQuotedFrom
+                "prov:generatedEntity": entity_of[id(r)], "prov:usedEntity": cited,
+                "prov:type": {"$": "prov:Quotation", "type": "prov:QUALIFIED_NAME"}, "tr:quote": quote,
+            })
         doc.relation("wasDerivedFrom", {
             "prov:generatedEntity": entity_of[id(r)], "prov:usedEntity": cited,
             "prov:type": {"$": "tr:Citation", "type": "prov:QUALIFIED_NAME"},
@@ -205,6 +211,21 @@ def prov_document(report: Report) -> dict[str, Any]:
             "tr:resolvedBy": c.resolved_by, "tr:closesLoop": True if r.closes_loop else None,
         })
     return doc.sections
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+def shared_quotes(citing: str | None, cited: str | None) -> list[str]:
+    """Passages the citing sentence puts in quotation marks that the cited page's sentence carries verbatim."""
+    if not citing or not cited:
+        return []
+    target = _norm(cited)
+    return [m.group(1) for m in _QUOTED.finditer(citing) if _norm(m.group(1).strip(" ,.")) in target]
 
 
 def format_prov(report: Report) -> str:
