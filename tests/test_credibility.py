@@ -256,3 +256,18 @@ def test_branches_are_judged_too(web_warc):
     assert set(branch) >= {"origin_reached", "length", "weakest_hop", "circular", "verdict", "score"}
     assert "hops" not in branch  # the per-hop judgements sit on the branch's hops
     assert all("credibility" in h.extra for b in result.branches for h in b)
+
+
+def test_source_found_by_lookup(web_warc, tmp_path):
+    from test_trace_lookup import CHANNEL7, STORED, remember
+
+    warc = web_warc("unlinked-lookup")
+    remember(tmp_path / "lookup.db", warc, STORED)
+    db = store.open_db(tmp_path / "lookup.db")
+    result = trace(CHANNEL7, load_web("unlinked-lookup").claim, db=db, archives=[warc], offline=True)
+    citation = signal(hop_cred(result, 0), "citation")
+    assert citation["value"] == "lookup"
+    assert citation["explanation"].startswith("names Harbour Times without a link; tracer found ")
+    chain = chain_of(result)
+    assert "Channel 7 Nordvik named its source without a link; tracer found the page by lookup" in chain["verdict"]
+    assert chain["score"]["parts"]["linkage"]["value"] == 0.75
