@@ -116,3 +116,15 @@ def test_assess_hop_on_bare_dataclasses():
     assert v["citation"]["value"] == "link" and out["ratings"] == []
     origin = assess_hop(source, None)
     assert {s["name"]: s["value"] for s in origin["signals"]}["citation"] == "none"
+
+
+def test_quote_unchecked_when_only_the_claim_sentence_is_at_hand():
+    source = Hop(depth=1, url="https://a.example/x", status=200, source="A", kind="outlet", match_score=0.9,
+                 evidence="The council approved the budget on Monday.")
+    citing = Hop(depth=0, url="https://b.example/y", status=200, source="B", kind="outlet", match_score=0.9,
+                 evidence="The council approved the budget, calling it “a plan for the next decade”.",
+                 cites=Citation(source="A", kind="outlet", cue="reported", link=source.url, sentence=None,
+                                resolved_by="link"))
+    quote = {s["name"]: s for s in assess_hop(citing, source)["signals"]}["quote-fidelity"]
+    assert quote["value"] is None and "full text is not at hand" in quote["explanation"]
+    assert quote["quotes"] == [{"quote": "a plan for the next decade", "verbatim": None}]

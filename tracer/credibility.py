@@ -324,12 +324,13 @@ def _signal(name: str, value: Any, explanation: str) -> dict[str, Any]:
     return {"name": name, "value": value, "explanation": explanation}
 
 
-def _document_text(db: Database | None, hop: Hop) -> str | None:
+def _document_text(db: Database | None, hop: Hop, full_only: bool = False) -> str | None:
+    """The page's stored main text; else (unless ``full_only``) the claim sentence kept on the hop."""
     if db is not None and hop.document_id:
         row = db.execute("select text from documents where id = ?", [hop.document_id]).fetchone()
         if row and row[0]:
             return row[0]
-    return hop.evidence
+    return None if full_only else hop.evidence
 
 
 def _their_drift(hop: Hop) -> str | None:
@@ -449,18 +450,29 @@ def assess_hop(hop: Hop, upstream_hop: Hop | None, db: Database | None = None) -
         signals.append(_signal("quote-fidelity", None,
                                f"{len(quotes)} direct quotation(s), not checked: the source is not online"))
     else:
-        source_text = _document_text(db, up) or ""
+        full_text = _document_text(db, up, full_only=True)
+        source_text = full_text or up.evidence or ""
         folded = _fold(source_text)
         checked = []
         for q in quotes:
             if _fold(q) in folded:
                 checked.append({"quote": q, "verbatim": True})
-            else:
-                ratio, passage = _closest(q, source_text)
-                checked.append({"quote": q, "verbatim": False,
-                                "closest": passage if ratio >= 0.4 else None, "similarity": round(ratio, 2)})
-        altered = [c for c in checked if not c["verbatim"]]
-        if altered:
+                continue
+            ratio, passage = _closest(q, source_text)
+            if full_text is None and ratio < 0.5:
+                # only the source's claim sentence is at hand, and nothing like the quote is in it:
+                # the quote may come from elsewhere in the page
+                checked.append({"quote": q, "verbatim": None})
+                continue
+            checked.append({"quote": q, "verbatim": False,
+                            "closest": passage if ratio >= 0.4 else None, "similarity": round(ratio, 2)})
+        altered = [c for c in checked if c["verbatim"] is False]
+        unchecked = [c for c in checked if c["verbatim"] is None]
+        if unchecked and not altered:
+            signals.append({**_signal("quote-fidelity", None,
+                                      f"{len(unchecked)} direct quotation(s) not in {_name(up)}'s claim sentence; "
+                                      "its full text is not at hand to check the rest"), "quotes": checked})
+        elif altered:
             said = "; ".join(f"“{c['quote']}” is not in {_name(up)}"
                              + (f", which says “{c['closest']}”" if c.get("closest") else "") for c in altered)
             signals.append({**_signal("quote-fidelity", "altered", said), "quotes": checked})
