@@ -1051,6 +1051,8 @@ def _subject_before(toks, cue_start) -> tuple[int, int] | None:
                 break
         if t.low in lx.CUE_FORMS and start < j and t.low not in lx.AMBIGUOUS_FORMS:
             break
+        if t.low in _VERBISH and start < j:
+            return None  # "Sanders is disavowing remarks made by X who said": no subject here
         if end - start > _MAX_SOURCE_TOKENS:
             return None
         start -= 1
