@@ -548,9 +548,13 @@ def extra_fields(extra: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def md_escape(text: str | None) -> str:
-    """Page text made inert in Markdown: every character that could format, link or embed is escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    """Page text made inert in Markdown: every character that could format, link or embed is escaped,
+    control characters dropped, whitespace runs made one space."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(_CONTROL.sub("", text or "").split()))
 
 
 def md_url(url: str | None) -> str:
@@ -564,8 +568,14 @@ def md_url(url: str | None) -> str:
 def md_marked(text: str, marks: list[tuple[int, int]]) -> str:
     out = []
     for piece, marked in split_marks(text, marks):
-        escaped = md_escape(piece) if marked else _MD_SPECIAL.sub(r"\\\1", piece.replace("\n", " "))
-        out.append(f"**{escaped}**" if marked and escaped else escaped)
+        if not marked:
+            out.append(_MD_SPECIAL.sub(r"\\\1", _CONTROL.sub("", piece).replace("\n", " ")))
+            continue
+        piece = _CONTROL.sub("", piece)
+        lead = " " if piece[:1].isspace() else ""
+        trail = " " if piece[-1:].isspace() and piece.strip() else ""
+        escaped = md_escape(piece)
+        out.append(f"{lead}**{escaped}**{trail}" if escaped else lead)
     return "".join(out)
 
 
