@@ -271,3 +271,56 @@ def test_source_found_by_lookup(web_warc, tmp_path):
     chain = chain_of(result)
     assert "Channel 7 Nordvik named its source without a link; tracer found the page by lookup" in chain["verdict"]
     assert chain["score"]["parts"]["linkage"]["value"] == 0.75
+
+
+def test_cli_rejudges_a_stored_trace_with_raters_imported_later(web_warc, tmp_path):
+    db_path = str(tmp_path / "later.db")
+    result, db = run(web_warc, "cred-laundering", store.open_db(db_path))
+    assert hop_cred(result, 1)["ratings"] == [] and "rated low" not in chain_of(result)["verdict"]
+    ratings = tmp_path / "r.csv"
+    ratings.write_text("domain,score\ntruthnuggets.example,0.12\n")
+    invoke = CliRunner().invoke
+    assert invoke(cli, ["ratings", "import", str(ratings), "--rater", "Rater A", "--as-of", "2024-01-31",
+                        "--db", db_path]).exit_code == 0
+    out = invoke(cli, ["credibility", "--format", "json", "--db", db_path])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert "The origin, Truth Nuggets, is rated low: Rater A (2024-01-31): 0.12 on 0:1" in data["credibility"]["verdict"]
+    assert data["hops"][1]["credibility"]["ratings"][0]["score"] == 0.12
+    # stored: the trace reads back with the new judgement
+    again = store.load_trace(store.open_db(db_path), result.id)
+    assert again.extra["credibility"]["verdict"] == data["credibility"]["verdict"]
+    assert again.hops[1].extra["credibility"]["ratings"][0]["score"] == 0.12
+    text = invoke(cli, ["credibility", str(result.id), "--db", db_path]).stdout.splitlines()
+    assert text[0] == f"Claim: {result.claim}" and text[1].startswith("Verdict: Traced to Truth Nuggets")
+    assert any(line.startswith("[1] Truth Nuggets — A news outlet; Rater A (2024-01-31): 0.12 on 0:1") for line in text)
+
+
+def test_cli_judges_a_claim_over_the_corpus(web_warc, tmp_path):
+    corpus = pytest.importorskip("tracer.corpus")
+    db_path = str(tmp_path / "corpus.db")
+    corpus.index_warcs(store.open_db(db_path), [web_warc("cred-copies")], workers=1, progress=False)
+    claim = load_web("cred-copies").claim
+    out = CliRunner().invoke(cli, ["credibility", "--claim", claim, "--db", db_path])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[1].startswith("Verdict: 13 pages carry the claim, resting on 2 independent origins")
+    assert lines[2].startswith("Origin: Coastal Press Agency (a wire service) — 11 page(s), 10 copies")
+    data = json.loads(CliRunner().invoke(cli, ["credibility", "--claim", claim, "--format", "json",
+                                               "--db", db_path]).stdout)
+    assert data["independent_origins"] == 2 and data["copies"] == 10
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["credibility"], "no trace in the database"),
+        (["credibility", "7"], "no trace with id 7"),
+        (["credibility", "7", "--claim", "x"], "not both"),
+        (["credibility", "--claim", " "], "the claim is empty"),
+    ],
+)
+def test_credibility_cli_errors_are_one_line(tmp_path, args, message):
+    out = CliRunner().invoke(cli, args + ["--db", str(tmp_path / "empty.db")])
+    assert out.exit_code != 0 and message in out.stderr
+    assert "Traceback" not in out.output + out.stderr

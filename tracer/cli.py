@@ -584,3 +584,44 @@ def serve_cmd(db_path, host, port):
         serve(db_path or store.default_db_path(), host=host, port=port)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+# --- issue 8: credibility of a stored trace, or of a claim over the corpus (tracer/credibility.py)
+
+
+@cli.command(name="credibility")
+@click.argument("trace_id", type=int, required=False)
+@click.option("--claim", default=None, help="Judge this claim over the stored pages (tracer sources) instead")
+@format_option("text", "json")
+@db_option
+def credibility_cmd(trace_id, claim, format_, db_path):
+    """Judge a stored trace again (the last by default), with the raters imported now; or,
+    with --claim, every stored page carrying the claim: independent origins, copies,
+    citation laundering, single-source amplification. Judges the trail, never the claim's truth.
+    """
+    import json
+
+    from . import credibility
+
+    db = open_db(db_path)
+    if claim is not None:
+        if trace_id is not None:
+            raise click.UsageError("give a TRACE_ID or --claim, not both")
+        from .corpus import CorpusError, sources
+
+        try:
+            result = credibility.assess_claim(sources(db, claim), db)
+        except CorpusError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2) if format_ == "json"
+                   else credibility.format_claim_text(result))
+        return
+    trace_id = trace_id if trace_id is not None else store.last_trace_id(db)
+    if trace_id is None:
+        raise click.ClickException("no trace in the database: run tracer trace first")
+    try:
+        result = credibility.recheck(db, trace_id)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if format_ == "json"
+               else credibility.format_trace_text(result))

@@ -1063,3 +1063,52 @@ def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, A
         "single_source_amplification": amp,
         "verdict": ". ".join(sentences) + ".",
     }
+
+
+# --- stored traces and text ----------------------------------------------------------------
+
+
+def recheck(db: Database, trace_id: int) -> Trace:
+    """Judge a stored trace again (after importing a rater, say) and store the new judgements."""
+    from .store import load_trace, update_trace_extra
+
+    stored = load_trace(db, trace_id)
+    attach(stored, db)
+    update_trace_extra(db, trace_id, {"credibility": stored.extra["credibility"]})
+    return stored
+
+
+def format_trace_text(trace: Trace) -> str:
+    """The judgement of a trace for a person: verdict, score with its parts, a line per hop."""
+    chain = trace.extra.get("credibility") or {}
+    if "error" in chain:
+        return f"Credibility could not be judged: {chain['error']}"
+    lines = [f"Claim: {trace.claim}", f"Verdict: {chain.get('verdict', '')}"]
+    score = chain.get("score")
+    if score:
+        lines.append(f"Score: {score['value']} = {score['formula']}")
+        lines += [f"    {name}: {part['value']} ({part['why']})" for name, part in score["parts"].items()]
+    weakest = chain.get("weakest_hop")
+    if weakest:
+        lines.append(f"Weakest hop: [{weakest['depth']}] {weakest['why']}")
+    for hop in trace.hops:
+        cred = hop.extra.get("credibility") or {}
+        lines.append(f"[{hop.depth}] {_name(hop)} — {cred.get('summary', '')}")
+        for s in cred.get("signals", []):
+            if s["value"] is not None and s["name"] != "source-kind":
+                lines.append(f"    {s['name']}: {s['explanation']}")
+    return "\n".join(lines)
+
+
+def format_claim_text(result: dict[str, Any]) -> str:
+    """The per-claim judgement for a person: verdict, then each origin with its pages and raters."""
+    from .ratings import describe
+
+    lines = [f"Claim: {result.get('claim')}", f"Verdict: {result['verdict']}"]
+    for o in result["origins"]:
+        lines.append(f"Origin: {o['name'] or o['url']} ({_KIND_PHRASE.get(o['source_kind'], o['source_kind'])}) — "
+                     f"{o['documents']} page(s), {o['copies']} copies" + (f" — {o['url']}" if o["url"] else ""))
+        lines += [f"    {describe(r)}" for r in o["ratings"]]
+    for item in result["laundering"]:
+        lines.append(f"Laundering: {item['explanation']}")
+    return "\n".join(lines)

@@ -212,6 +212,17 @@ def update_hop_extra(db: Database, hop_id: int, fields: dict[str, Any]) -> None:
         db["hops"].update(hop_id, {"extra": _json(extra)})
 
 
+def update_trace_extra(db: Database, trace_id: int, fields: dict[str, Any]) -> None:
+    """Merge fields into a stored trace's extra JSON (a stage re-run on a finished trace)."""
+    with db.atomic():
+        row = db.execute("select extra from traces where id = ?", [trace_id]).fetchone()
+        if row is None:
+            return
+        extra = json.loads(row[0] or "{}")
+        extra.update(fields)
+        db["traces"].update(trace_id, {"extra": _json(extra)})
+
+
 def finish_trace(db: Database, trace: Trace) -> None:
     trace.finished_at = utcnow()
     origin = trace.origin
