@@ -529,8 +529,8 @@ class _Context:
         if not before:
             return None
         quoted_before = _is_quote_span(self, before[0])
-        if tail == "other" and not quoted_before:
-            return None
+        if tail in ("other", "quote") and not quoted_before:
+            return None  # 'He left, and when asked, he said, “No.”' is a forward cue
         content = before
         if tail == "quote":
             q = _quote_at(toks[k + 1 if toks[k].text == "," else k].start, self.quotes, self.quote_starts)
