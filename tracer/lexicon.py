@@ -147,7 +147,9 @@ AUXILIARIES = frozenset(
     once again repeatedly publicly privately frequently often still further first then
     already just quickly simply flatly even only initially subsequently separately
     apparently allegedly explicitly openly angrily bluntly tearfully proudly calmly
-    happily firmly strongly clearly famously ultimately never not n't""".split()
+    happily firmly strongly clearly famously ultimately never not n't now just together
+    doesn isn didn don wasn weren hasn haven hadn won wouldn couldn shouldn aren ain
+    ’t 't ’re 're ’ve 've ’ll 'll ’d 'd ’m 'm ’s""".split()
 )
 
 DETERMINERS = frozenset(
