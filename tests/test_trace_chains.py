@@ -173,3 +173,19 @@ def test_distractor_attributions_and_links_are_ignored(web_warc, tmp_path):
     assert "drift" not in first  # "nine hours" and "9 hours" are one figure
     db = store.open_db(tmp_path / "distractors.db")
     assert [r["requested_url"] for r in db["fetches"].rows_where(order_by="id")] == [COASTAL_POST, BOARD_REPORT]
+
+
+def test_attribution_in_the_next_sentence_of_the_paragraph(web_warc, tmp_path):
+    # "One in five patients left ... without being seen. That is the highest share since records
+    # began, the board's report says." The claim sentence names nobody; the next one does.
+    data = trace_web("distractors", web_warc, tmp_path,
+                     "One in five patients left the emergency department without being seen by a doctor")
+    first, report = data["hops"]
+    assert first["evidence"] == "One in five patients left the emergency department without being seen by a doctor."
+    assert (first["cites"]["source"], first["cites"]["kind"], first["cites"]["cue"], first["cites"]["link"]) == \
+        ("board's report", "document", "says", BOARD_REPORT)
+    assert first["cites"]["sentence"].startswith("That is the highest share since records began")
+    # "one in five" and "20 per cent" are one figure
+    assert report["evidence"].startswith("In August, 20 per cent of patients") and "drift" not in first
+    assert data["origin"] == {"name": "board's report", "url": BOARD_REPORT, "kind": "document",
+                              "reason": "no-further-attribution"}
