@@ -62,7 +62,7 @@ _STATE_IRREGULAR = {
 # Verbs of stance towards someone or something ("X called Y a liar", "X accused Y of ...",
 # "X endorsed Y"): the content is their object and what follows it.
 _STANCE_REGULAR = """
-refuse decline threaten plan intend recount recite reiterate declare vote
+refuse decline threaten recount recite reiterate declare vote
 accuse attack back blame blast cite condemn criticize criticise defend denounce dismiss
 echo endorse express invoke label mock oppose praise reject slam support thank question
 welcome applaud decry lament lambaste ridicule chide scold fault reference
