@@ -96,3 +96,23 @@ def test_url_key_folds_what_does_not_change_the_page():
     assert url_key("https://www.Example.com/a/b/?utm_source=x&id=3#top") == url_key("http://example.com/a/b?id=3")
     assert url_key("https://example.com/a?id=3") != url_key("https://example.com/a?id=4")
     assert url_key(None) is None
+
+
+def test_an_unreachable_link_is_a_broken_link_over_real_http(tmp_path):
+    from servers import page, reset_connection, serve
+
+    web = load_web("redirect-404")
+    blog = web.body(web.pages[0]).decode("utf-8")
+    with serve({"/story": None, "/gone": reset_connection}) as server:
+        html = blog.replace(OLD, server.url("/gone"))
+        server.httpd.routes["/story"] = page(html)
+        result = trace(server.url("/story"), web.claim, db=str(tmp_path / "u.db"), allow_private=True,
+                       archive_fallback=False, delay=0, retries=0)
+    first, dead = [h.to_json() for h in result.hops]
+    assert first["cites"]["link"] == server.url("/gone") and first["cites"]["source"] == "Harbour Times"
+    # no answer at all: the named source ends the chain with the dead URL, no status, no substitute
+    assert (dead["requested_url"], dead["url"], dead["status"], dead["error"]) == \
+        (server.url("/gone"), None, None, "connection-error")
+    assert dead["source"] == "Harbour Times" and dead["flags"] == ["broken-link"]
+    assert result.origin.reason == "broken-link" and result.origin.url == server.url("/gone")
+    assert result.origin.name == "Harbour Times"
