@@ -122,3 +122,11 @@ def test_robots_txt_reread_after_a_day(monkeypatch):
         monkeypatch.setattr(fetch_module, "ROBOTS_TTL", 0.0)
         f.fetch(server.url("/c"))
     assert server.paths == ["/robots.txt", "/a", "/b", "/robots.txt", "/c"]
+
+
+def test_delay_from_environment(monkeypatch):
+    monkeypatch.setenv("TRACER_DELAY", "0.25")
+    assert Fetcher().pacer.delay == 0.25
+    assert Fetcher(delay=1).pacer.delay == 1
+    monkeypatch.setenv("TRACER_DELAY", "soon")
+    assert Fetcher().pacer.delay == 3.0

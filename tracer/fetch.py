@@ -17,6 +17,7 @@ import hashlib
 import http.client
 import json
 import logging
+import os
 import socket
 import threading
 import time
@@ -72,6 +73,16 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # WARC-Truncated values (WARC 1.1, section 5.13) for a response cut short.
 TRUNCATED_REASONS = {"too-large": "length", "timeout": "time", "connection-error": "disconnect"}
 CHUNK = 64 * 1024
+
+
+def default_delay() -> float:
+    """$TRACER_DELAY when set to a number of seconds (every command that fetches obeys it,
+    tests over loopback set it to 0), else DEFAULT_DELAY."""
+    try:
+        value = float(os.environ.get("TRACER_DELAY", ""))
+    except ValueError:
+        return DEFAULT_DELAY
+    return value if value >= 0 else DEFAULT_DELAY
 
 
 def utc_now() -> str:
@@ -301,7 +312,7 @@ class Fetcher:
         self.max_retry_after = float(max_retry_after if max_retry_after is not None else DEFAULT_MAX_RETRY_AFTER)
         self.db = db
         self.freshness = float(freshness if freshness is not None else DEFAULT_FRESHNESS)
-        self.pacer = HostPacer(float(delay if delay is not None else DEFAULT_DELAY))
+        self.pacer = HostPacer(float(delay if delay is not None else default_delay()))
         self.archive = ArchiveIndex(archives) if archives else None
         self.stats = FetcherStats()
         self._robots: dict[str, _RobotsRules] = {}
