@@ -143,7 +143,8 @@ def guarded_connect(host: str, port: int, timeout, source_address=None, socket_o
     public and one private address is refused rather than raced.
     """
     host = host.strip("[]")
-    infos = resolve(host, port, timeout if isinstance(timeout, (int, float)) else None)
+    seconds = timeout if isinstance(timeout, (int, float)) else None  # urllib3 may pass a sentinel
+    infos = resolve(host, port, seconds)
     for *_, sockaddr in infos:
         if refuse_private and not is_public_address(sockaddr[0]):
             raise PrivateAddressRefused(host, sockaddr[0])
@@ -154,8 +155,8 @@ def guarded_connect(host: str, port: int, timeout, source_address=None, socket_o
             sock = socket.socket(family, socktype, proto)
             for level, option, value in socket_options or ():
                 sock.setsockopt(level, option, value)
-            if timeout is not None:
-                sock.settimeout(timeout)
+            if seconds is not None:
+                sock.settimeout(seconds)
             if source_address:
                 sock.bind(source_address)
             sock.connect(sockaddr)
