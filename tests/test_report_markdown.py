@@ -26,14 +26,14 @@ def rendered_text(markdown: str) -> str:
     return html.unescape(inner)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(TEXTS)
 def test_escaped_page_text_renders_as_itself(text):
     expected = " ".join(CONTROL.sub("", text).split())
     assert rendered_text("Evidence: " + md_escape(text)) == ("Evidence: " + expected).rstrip()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(TEXTS, st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=4))
 def test_marked_evidence_adds_only_strong_emphasis(text, spans):
     text = " ".join(CONTROL.sub("", text).split())
@@ -47,4 +47,4 @@ def test_marked_evidence_adds_only_strong_emphasis(text, spans):
     out = MD.render("Evidence: " + md_marked(text, marks)).strip()
     inner = re.sub(r"</?strong>", "", out[3:-4])  # the marks are <strong> when they take; nothing else is a tag
     assert not re.search(r"<(?!br ?/?>)", inner), out
-    assert html.unescape(inner).replace("**", "") == ("Evidence: " + text).replace("**", "").rstrip()
+    assert html.unescape(inner).replace("**", "").rstrip() == ("Evidence: " + text).replace("**", "").rstrip()
