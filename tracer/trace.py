@@ -30,7 +30,7 @@ from .extract import read_page
 from .fetch import Fetcher
 from .match import confidence, find_claim, quantities
 from .models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
-from .resolve import Candidate, citations_for_claim, lookup_source, same_source
+from .resolve import Candidate, citations_for_claim, is_generic, lookup_source, same_source
 
 DEFAULT_MAX_HOPS = 8
 MAX_BRANCHES = 4
@@ -247,8 +247,8 @@ class _Walk:
         chain.origin = origin
         if last_hop is not None:
             self.record(chain, last_hop, stop_reason=origin.reason, **kw)
-        elif chain.path:
-            store.set_stop_reason(self.db, chain.path[-1].hop_id, origin.reason)
+        elif chain.steps:  # never the fork hop a branch shares with its parent chain
+            store.set_stop_reason(self.db, chain.steps[-1].hop_id, origin.reason)
 
     def update(self, step: _Step) -> None:
         _update_hop_row(self.db, step.hop_id, step.hop)
@@ -392,8 +392,8 @@ class _Walk:
 
     def _describe_source(self, hop: Hop, doc: Document, depth: int) -> None:
         """What the page says about itself: its publisher for hop 0, a study's DOI, an outlet's kind."""
-        if depth == 0:
-            hop.source = doc.publisher or hop.source
+        if depth == 0 or is_generic(hop.source) and doc.publisher:
+            hop.source = doc.publisher or hop.source  # "the paper said" + a link: the page says whose it is
         meta = doc.meta or {}
         if meta.get("citation_doi") or meta.get("dc.identifier", "").lower().startswith(("doi:", "10.")):
             doi = meta.get("citation_doi") or meta["dc.identifier"]
