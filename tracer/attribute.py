@@ -56,7 +56,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 
 def _has_hint(chunk: str) -> bool:
-    if ":" in chunk or "(" in chunk:
+    if ":" in chunk or "(" in chunk or "―" in chunk or "—" in chunk:
         return True
     return any(w in _HINT_WORDS or w.lower() in _HINT_WORDS for w in _WORD.findall(chunk))
 
@@ -341,7 +341,7 @@ class _Context:
         out: list[_Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked):
+        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if not out:
@@ -657,23 +657,60 @@ class _Context:
 
     # "Reuters: UN report says ..." / "Trump: ..." — a short name and a colon open the sentence
     def _colon_lead(self, index, toks, used, out):
-        for i in range(1, min(len(toks) - 1, 8)):
-            if toks[i].text != ":" or toks[i].quoted:
+        """"Reuters: ...", "WALLACE: ..." (a transcript), "Warren to CEO: ‘...’"."""
+        first = 1 if toks and toks[0].text in QUOTE_TOKENS else 0  # '"WALLACE: ...'
+        for i in range(first + 1, min(len(toks) - 1, first + 12)):
+            if toks[i].text != ":" or toks[i].quoted and not first:
                 continue
+            name = toks[first:i]
             if any(k in used for k in range(i + 1)):
                 return
-            if not all(t.text[:1].isupper() or t.low in ("of", "the", "&", "-", "'s", "’s") for t in toks[:i]):
+            if not all(t.text[:1].isupper() or t.low in ("of", "the", "&", "-", "'s", "’s", "’", "'") for t in name):
                 return
-            if toks[0].low in lx.DETERMINERS - {"the"} or toks[i - 1].low in lx.CLAUSE_BOUNDARIES:
-                return
-            if i > 4 or len(toks) - i < 6 or toks[0].low in _NOT_SPEAKERS:
-                return  # "Breaking: ...", "South Carolina: names, names": not a speaker
+            if toks[first].low in lx.DETERMINERS - {"the"} or toks[i - 1].low in lx.CLAUSE_BOUNDARIES or toks[first].low in _NOT_SPEAKERS:
+                return  # "Breaking: ...": not a speaker
             rest = i + 1
-            end = self._content_end(index, toks, rest)
+            label = all(t.text.isupper() for t in name if t.text[:1].isalpha()) and len(name) <= 3
+            quoted = toks[rest].text in QUOTE_TOKENS or toks[rest].text in "‘'"
+            if not label and not quoted and (i - first > 4 or len(toks) - i < 6):
+                return  # "South Carolina: names, names": a list, not a speaker
+            s = self.sentences[index]
+            if label and s.start == self._paragraph_start(s.paragraph):
+                # a transcript turn: the speaker's words run to the paragraph's end
+                end = _trim_end(self.text, toks[rest].start, self.paragraphs[s.paragraph][1])
+            else:
+                end = self._content_end(index, toks, rest)
             if end <= toks[rest].start:
                 return
             used.update(range(i + 1))
-            yield _Found([(toks[0].start, toks[i - 1].end)], [(toks[i].start, toks[i].end)], [(toks[rest].start, end)], index)
+            yield _Found([(toks[first].start, toks[i - 1].end)], [(toks[i].start, toks[i].end)], [(toks[rest].start, end)], index)
+            return
+
+    def _paragraph_start(self, p: int) -> int:
+        if 0 <= p < len(self.paragraphs):
+            return _first_non_space(self.text, *self.paragraphs[p])
+        return -1
+
+    # "“...” ― Veronica Cruz": a quote signed with a dash and a name
+    def _signed_quote(self, index, toks, used, out):
+        n = len(toks)
+        for i in range(0, n - 1):
+            if toks[i].text not in ("―", "—", "–", "-") or toks[i].quoted:
+                continue
+            before = self.text[: toks[i].start].rstrip()
+            if not before or before[-1] not in QUOTE_CHARS:
+                continue
+            e = i + 1
+            while e < n and (toks[e].text[:1].isupper() or toks[e].text in (".", "-")) and e - i <= 6:
+                e += 1
+            if e < n - 1 or e == i + 1 or (e == n - 1 and toks[e].text not in ".!"):
+                continue
+            q = _quote_ending_at(len(before), self.quotes, self.quote_ends)
+            if q is None:
+                continue
+            name_end = e - 1 if toks[e - 1].text == "." else e
+            used.update(range(i, e))
+            yield _Found([(toks[i + 1].start, toks[name_end - 1].end)], [(toks[i].start, toks[i].end)], [q], index)
             return
 
     def _next_paragraph_quote(self, index) -> Span | None:
@@ -1406,7 +1443,7 @@ def _kind(words: list[str], lows: list[str]) -> str:
 
 def _acronym_in(word: str) -> bool:
     """"UN", "Group-IB": an all-capitals part of two letters or more."""
-    return any(len(p) > 1 and p.isupper() and p.isalpha() for p in word.split("-"))
+    return any(1 < len(p) <= 4 and p.isupper() and p.isalpha() for p in word.split("-"))
 
 
 _OUTLET_MULTI = frozenset(p for p in lx.OUTLET_NAMES if " " in p)
