@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import json
 
 from click.testing import CliRunner
@@ -71,9 +72,9 @@ def test_audit_detects_flipped_byte_and_missing_file(tmp_path):
 
     db = open_db(db_path)
     row = db["fetches"].get(1)
-    data = bytearray(open(row["warc_path"], "rb").read())
+    data = bytearray(Path(row["warc_path"]).read_bytes())
     data[row["warc_offset"] + 300] ^= 0x40
-    open(row["warc_path"], "wb").write(bytes(data))
+    Path(row["warc_path"]).write_bytes(bytes(data))
     tampered = run("audit", "--all", "--db", db_path)
     assert tampered.exit_code == 1
     assert tampered.stdout.splitlines()[0].split()[0] in ("mismatch", "unreadable")

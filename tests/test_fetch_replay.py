@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import io
 
 import pytest
@@ -106,7 +107,7 @@ def test_malformed_urls_never_raise(url):
 
 def test_corrupt_archive_still_answers_what_it_can(tmp_path, archive):
     broken = tmp_path / "broken.warc.gz"
-    data = open(archive, "rb").read()
+    data = Path(archive).read_bytes()
     broken.write_bytes(data + b"\x1f\x8bgarbage that is not gzip")
     with Fetcher(archives=[str(broken)], offline=True) as fetcher:
         assert fetcher.fetch("https://news.example/story").status == 200

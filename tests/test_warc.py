@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import hashlib
 import os
 
@@ -72,9 +73,9 @@ def test_flipped_byte_is_detected(tmp_path):
                                   respect_robots=False)
     result = results[0]
     assert check_record(result.warc_path, result.warc_offset, result.sha256).ok
-    data = bytearray(open(result.warc_path, "rb").read())
+    data = bytearray(Path(result.warc_path).read_bytes())
     data[result.warc_offset + 200] ^= 0x01
-    open(result.warc_path, "wb").write(bytes(data))
+    Path(result.warc_path).write_bytes(bytes(data))
     check = check_record(result.warc_path, result.warc_offset, result.sha256)
     assert not check.ok and check.problems
 
@@ -153,9 +154,9 @@ def test_warcio_checker_passes_and_catches_a_flip(tmp_path, capsys):
     results, warc_dir = fetch_all(tmp_path, {"/": page("<p>" + "checked " * 300 + "</p>")}, ["/"])
     path = results[0].warc_path
     assert Checker(SimpleNamespace(inputs=[path], verbose=False)).process_all() == 0
-    data = bytearray(open(path, "rb").read())
+    data = bytearray(Path(path).read_bytes())
     data[results[0].warc_offset + 250] ^= 0x10
-    open(path, "wb").write(bytes(data))
+    Path(path).write_bytes(bytes(data))
     assert Checker(SimpleNamespace(inputs=[path], verbose=False)).process_all() != 0
 
 
