@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import io
+from pathlib import Path
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import hashlib
 import os
+from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
