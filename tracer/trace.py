@@ -299,7 +299,8 @@ class _Walk:
                                         last.kind if last else "unknown", "max-hops"))
                 return
             hop, result = self.fetch_hop(url, depth, source, kind)
-            hop, result = archive.rescue_hop(self, hop, result, previous.hop if previous else None)
+            if not result.ok:  # a dead link may be read from a web archive's capture
+                hop, result = archive.rescue_hop(self, hop, result, previous.hop if previous else None)
             if previous is not None and result.redirects:
                 closing = self._closing_step(chain, result.final_url)
                 if closing is not None:  # redirected back onto a page of the chain
@@ -318,20 +319,15 @@ class _Walk:
                 hop.kind = "document" if kind in ("unknown", "document", "person") else kind
                 self.stop(chain, Origin(source or hop.url, hop.url, hop.kind, "no-further-attribution"), hop)
                 return
-            doc, attributions = read_page(result.text, hop.url)
-            hop.document_id = store.save_document(self.db, doc, attributions, sha256=result.sha256,
-                                                  fetch_id=hop.fetch_id)
-            hop.title = doc.title
-            day, date_source = page_date(doc.published, result.text)
-            hop.published = doc.published or (day.isoformat() if day else None)
-            if date_source == "visible":
-                hop.extra["date_source"] = "visible"
-            self._describe_source(hop, doc, depth)
-            if previous is not None and is_after(hop.published, previous.hop.published):
-                hop.flags.append("date-order")  # the cited page is dated after the page citing it
-                hop.extra["date_order"] = (f"published {hop.published[:10]}, after the page citing it "
-                                           f"(hop {previous.hop.depth}, {previous.hop.published[:10]})")
+            doc, attributions, day = self._read(hop, result, depth, previous)
             matches = find_claim(doc, claim)
+            if not matches:
+                # the live page no longer carries the claim: an archived capture may
+                rescued, archived = archive.rescue_hop(self, hop, result, previous.hop if previous else None)
+                if archived is not result and archived.ok and archived.is_html:
+                    hop, result = rescued, archived
+                    doc, attributions, day = self._read(hop, result, depth, previous)
+                    matches = find_claim(doc, claim)
             if not matches:
                 self.stop(chain, Origin(hop.source, hop.url, hop.kind, "claim-not-found"), hop, doc=doc, day=day)
                 return
@@ -384,6 +380,26 @@ class _Walk:
             step = self.record(chain, hop, doc=doc, day=day)
             self._queue_forks(chain, others, step)
             url, source, kind, depth = citation.link, citation.source, citation.kind, depth + 1
+
+    def _read(self, hop: Hop, result: FetchResult, depth: int, previous: _Step | None):
+        """Read a fetched page into the hop: document stored, title, date (metadata, then visible)."""
+        doc, attributions = read_page(result.text, hop.url)
+        hop.document_id = store.save_document(self.db, doc, attributions, sha256=result.sha256,
+                                              fetch_id=hop.fetch_id)
+        hop.title = doc.title
+        day, date_source = page_date(doc.published, result.text)
+        hop.published = doc.published or (day.isoformat() if day else None)
+        if date_source == "visible":
+            hop.extra["date_source"] = "visible"
+        self._describe_source(hop, doc, depth)
+        hop.extra.pop("date_order", None)
+        if "date-order" in hop.flags:
+            hop.flags.remove("date-order")  # read again (an archived copy): dated again
+        if previous is not None and is_after(hop.published, previous.hop.published):
+            hop.flags.append("date-order")  # the cited page is dated after the page citing it
+            hop.extra["date_order"] = (f"published {hop.published[:10]}, after the page citing it "
+                                       f"(hop {previous.hop.depth}, {previous.hop.published[:10]})")
+        return doc, attributions, day
 
     def _loop(self, chain: _Chain, hop: Hop, closing: _Step, url: str | None) -> None:
         hop.flags.append("loop")
