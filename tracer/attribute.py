@@ -1603,13 +1603,19 @@ def _continue_quotes(ctx: _Context, found: list[_Found]) -> None:
             nxt = index + 1
             while nxt < len(sents) and sents[nxt].start < f.content[-1][1]:
                 nxt += 1
-            if nxt >= len(sents) or sents[nxt].paragraph != sents[f.sentence].paragraph or nxt in cue_sentences:
+            if nxt >= len(sents) or nxt in cue_sentences:
                 break
             if ctx.text[sents[index].start : sents[index].end].rstrip()[-1:] not in ".!?" and index == f.sentence:
                 break
             q = _quote_at(sents[nxt].start, ctx.quotes, ctx.quote_starts)
             if q is None or q[0] in claimed:
                 break
+            p = sents[nxt].paragraph
+            if p != sents[index].paragraph:
+                # the next paragraph: only a quote that fills it, with no cue of its own
+                p_end = ctx.paragraphs[p][1] if p < len(ctx.paragraphs) else q[1]
+                if q[1] < p_end - 1 or any(k in cue_sentences for k in range(nxt, len(sents)) if sents[k].paragraph == p):
+                    break
             f.content.append(q)
             claimed.add(q[0])
             index = nxt
