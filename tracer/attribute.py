@@ -894,10 +894,17 @@ def _clause_stop(toks, c0) -> int:
         t = toks[j]
         if t.quoted or t.text in QUOTE_TOKENS:
             continue
-        if t.text in (";", "—", "–", "-") or (t.text == ":" and j + 1 < n and toks[j + 1].text[:1].isupper()):
+        if t.text == ";" or (t.text == ":" and j + 1 < n and toks[j + 1].text[:1].isupper()):
             return j
         if t.text == "," and j + 1 < n:
             nxt = toks[j + 1]
+            if nxt.low in ("and", "but"):
+                # ", and he added" / ", but conceded that" end the content; ", and of ..." and
+                # ", but could not ..." go on with the same speaker's words
+                after = toks[j + 2] if j + 2 < n else None
+                if after is None or after.low in lx.PRONOUNS or after.low in lx.DETERMINERS or after.text[:1].isupper() or after.low in lx.CUE_FORMS:
+                    return j
+                continue
             if nxt.low in _CLAUSE_AFTER_COMMA or (nxt.low.endswith("ing") and nxt.text.islower() and len(nxt.low) > 5):
                 return j
         if t.low in ("and", "but") and j + 1 < n and toks[j + 1].low in lx.CUE_FORMS and toks[j + 1].low not in lx.AMBIGUOUS_FORMS:
