@@ -563,6 +563,12 @@ class _Context:
         for f in reversed(self._current):
             if f.sentence == index and f.source and f.cue and f.cue[0][1] <= toks[before].start:
                 return list(f.source)
+        # "..., I laughed and said": the clause after the last comma has its own subject
+        comma = next((k for k in range(before - 1, -1, -1) if toks[k].text == "," and not toks[k].quoted), None)
+        if comma is not None and comma + 1 < before:
+            first = toks[comma + 1]
+            if first.low in ("he", "she", "they", "i", "we", "it"):
+                return [(first.start, first.end)]
         subj = _sentence_subject(toks)
         if subj is None or subj[1] > before:
             return None
@@ -861,7 +867,7 @@ _INTRO_WORDS = frozenset(
     """in on at during last this earlier after before since for from by as but and also
     however meanwhile moreover still yet so then now separately additionally finally
     first second third instead further furthermore overall today yesterday amid despite
-    with among although though while when""".split()
+    with among although though while when once""".split()
 )
 
 
@@ -967,7 +973,11 @@ _NOT_SPEAKERS = frozenset(
 
 def _document_shows(toks, subj, i) -> bool:
     """"The poll showed Clinton ahead": show/find take a bare clause after a document."""
-    return subj is not None and lx.CUE_FORMS[toks[i].low] in ("show", "find") and toks[subj[1] - 1].low in lx.DOCUMENT_WORDS
+    if subj is None or lx.CUE_FORMS[toks[i].low] not in ("show", "find"):
+        return False
+    lows = [t.low for t in toks[subj[0] : subj[1]]]
+    head = _head_index(lows)
+    return toks[subj[1] - 1].low in lx.DOCUMENT_WORDS or (head is not None and lows[head] in lx.DOCUMENT_WORDS)
 
 
 def _clause_opener(toks, c0) -> bool:
