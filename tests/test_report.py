@@ -583,3 +583,23 @@ def test_secondary_sources_come_from_the_corpus(seed, monkeypatch):
     monkeypatch.delattr(tracer.corpus, "sources")
     md = report_for(seed, "md", sources=True)
     assert "None listed: the corpus module offers no sources lookup." in md
+
+
+def test_a_loop_closed_through_a_link_with_tracking_parameters():
+    from tracer.models import Citation, Hop, Origin, Trace
+
+    a, b = "https://a.example/story", "https://b.example/story"
+    back = a + "?utm_source=b&utm_medium=link"
+    t = Trace(claim="x", start_url=a, hops=[
+        Hop(depth=0, url=a, requested_url=a, status=200, source="A", kind="outlet",
+            cites=Citation("B", "outlet", "said", b, "B said x.", resolved_by="link")),
+        Hop(depth=1, url=b, requested_url=b, status=200, source="B", kind="outlet", flags=["loop"],
+            cites=Citation("A", "outlet", "reported", back, "A reported x.", resolved_by="link"),
+            extra={"loop_to": {"depth": 0, "url": a, "source": "A"}}),
+    ], origin=Origin("A", a, "outlet", "loop"), flags=["loop"])
+    report = report_from_trace(t)
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert (rows[1]["cited_link"], rows[1]["cited_url"], rows[1]["cited_depth"]) == (back, a, "0")
+    md = render(report, "md")
+    assert "- Loop: this citation points back at hop 0" in md and "Loop_to" not in md
+    assert re.search(r'"hop1" -> "hop0" \[label="reported", kind="loop"', render(report, "dot").replace("b0h", "hop"))

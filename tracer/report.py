@@ -246,6 +246,12 @@ def _link_records(records: list[HopRecord]) -> None:
             r.parent.cited = r
     for r in records:
         cites = r.hop.cites
+        loop_to = r.hop.extra.get("loop_to")
+        if r.loop_to is not None:  # a loop marker cites nothing itself
+            continue
+        if r.cited is None and isinstance(loop_to, dict) and loop_to.get("url") in by_url:
+            # the engine names the page a loop closes on (the link may differ: tracking parameters, ...)
+            r.cited, r.closes_loop = by_url[loop_to["url"]], True
         if r.cited is None and cites is not None and cites.link and cites.link in by_url:
             target = by_url[cites.link]
             r.cited = target
@@ -525,13 +531,17 @@ def _details(value: Any) -> list[str]:
     return lines
 
 
+# Additive fields the reports already show in their own words.
+_SHOWN_ELSEWHERE = frozenset({"loop_to"})
+
+
 def extra_fields(extra: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """The additive fields a hop or trace carries, as (name, one-line summary, itemised details),
     drift and credibility first."""
     keys = sorted(extra, key=lambda k: ({"drift": 0, "credibility": 1}.get(k, 2), k))
     out = []
     for k in keys:
-        if extra[k] in (None, "", [], {}):
+        if extra[k] in (None, "", [], {}) or k in _SHOWN_ELSEWHERE:
             continue
         summary, details = summarise(extra[k]), _details(extra[k])
         if details and isinstance(extra[k], dict) and not any(
