@@ -358,8 +358,18 @@ class _Context:
             if src_end <= src_start:
                 continue
             cue = [(toks[i].start, toks[i + 1].end)]
+            n = len(toks)
+            if i > 2 and src_end + 2 < n and toks[src_end].text == "," and toks[src_end + 1].low in ("a", "an", "the") and toks[src_end + 2].text.islower():
+                # "..., according to Lily Batchelder, a former tax aide, ...": the appositive
+                # is part of the source, not content
+                e = src_end + 1
+                while e < n and toks[e].text not in ",.;!?" and not toks[e].quoted:
+                    e += 1
+                content = self._content_around(index, toks, i, e)
+                src_end = e
+            else:
+                content = self._content_around(index, toks, i, src_end)
             source = [(toks[src_start].start, toks[src_end - 1].end)]
-            content = self._content_around(index, toks, i, src_end)
             if not content:
                 continue
             used.update(range(i, src_end))
