@@ -280,6 +280,60 @@ def test_sentence_splitter_keeps_abbreviations():
     assert split_paragraphs("a\n\n\nb") == [(0, 1), (4, 5)]
 
 
+def test_transcript_speaker_label_runs_to_paragraph_end():
+    text = "WALLACE: Let us start with the news. The debate is tomorrow.\n\nPENCE: Thank you."
+    atts = extract_attributions(text)
+    assert spans_text(text, atts[0].source) == "WALLACE" and spans_text(text, atts[0].cue) == ":"
+    assert spans_text(text, atts[0].content) == "Let us start with the news. The debate is tomorrow"
+    assert atts[0].kind == "person"
+
+
+def test_quote_signed_with_a_dash():
+    text = "“He is a bully. He will lose.” ― Veronica Cruz"
+    a = one(extract_attributions(text))
+    assert a.source_name == "Veronica Cruz" and spans_text(text, a.content) == "“He is a bully. He will lose.”"
+
+
+def test_asked_question_has_no_source():
+    text = "Asked whether he would run again, the senator said no."
+    atts = extract_attributions(text)
+    asked = one([a for a in atts if spans_text(text, a.cue) == "Asked"])
+    assert asked.source == [] and spans_text(text, asked.content) == "whether he would run again"
+
+
+def test_in_a_poll_is_the_source():
+    text = "In a CNN poll released Sunday, Clinton led Trump by four points."
+    a = one(extract_attributions(text))
+    assert spans_text(text, a.source) == "a CNN poll released Sunday" and a.kind == "document"
+    assert spans_text(text, a.content) == "Clinton led Trump by four points"
+
+
+def test_contraction_is_not_part_of_the_subject():
+    text = "He doesn't think the bill will pass."
+    a = one(extract_attributions(text))
+    assert spans_text(text, a.source) == "He" and spans_text(text, a.cue) == "doesn't think"
+
+
+def test_and_said_shares_the_subject():
+    text = "Graham called Trump “crazy” and said the party would lose."
+    atts = extract_attributions(text)
+    said = one([a for a in atts if spans_text(text, a.cue) == "said"])
+    assert spans_text(text, said.source) == "Graham" and spans_text(text, said.content) == "the party would lose"
+
+
+def test_quote_paragraph_continues_the_speaker():
+    text = "“We lost,” he said.\n\n“We will be back next year.”\n\nThe season is over."
+    a = one(extract_attributions(text))
+    assert [text[s:e] for s, e in a.content] == ["“We lost,”", "“We will be back next year.”"]
+
+
+def test_one_line_paragraphs():
+    text = "The vote failed.\n“It is over,” she said.\nThe end"
+    assert [text[s:e] for s, e in split_paragraphs(text)] == ["The vote failed.", "“It is over,” she said.", "The end"]
+    # a line break inside a sentence is wrapping, not a paragraph
+    assert len(split_paragraphs("According to the message\nReuters, a report says so.")) == 1
+
+
 # --- the CLI ---------------------------------------------------------------------------------
 
 

@@ -1493,7 +1493,7 @@ def _head_index(lows: list[str]) -> int | None:
         return None
     end = len(lows)
     for i, w in enumerate(lows):
-        if i > 0 and w in ("of", "for", "at", "with", "from", "by", "who", "in", "familiar", "close", "on", "to", "which", "that", "provided", "created", "published"):
+        if i > 0 and w in ("of", "for", "at", "with", "from", "by", "who", "in", "familiar", "close", "on", "to", "which", "that", "provided", "created", "published", "released", "conducted", "taken", "issued", "filed"):
             end = i
             break
     # "Stein spokeswoman Melezia Figueroa, ..." -> stop at a comma too
