@@ -61,3 +61,7 @@ def test_inflater_multi_member_gzip_and_raw_deflate():
     assert Inflater("deflate", 100).feed(raw.compress(b"hello") + raw.flush()) == b"hello"
     with pytest.raises(BadContentEncoding):
         Inflater("gzip", 100).feed(b"not gzip at all")
+
+
+def test_pdf_served_as_html_is_binary():
+    assert decode_text(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 binary", "text/html; charset=utf-8") == (None, None)

@@ -18,6 +18,8 @@ ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp12
                     "iso8859-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
 MULTIBYTE_CODECS = ("shift_jis", "euc_jp", "gb18030", "gbk", "gb2312", "big5", "euc_kr", "cp949",
                     "iso2022_jp", "utf_16", "cp932", "big5hkscs")
+BINARY_MAGIC = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04",
+                b"\x1f\x8b", b"RIFF", b"\x00\x00\x00\x18ftyp", b"\x00\x00\x00\x20ftyp", b"OggS", b"ID3")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -100,6 +102,9 @@ def codec_for(label: str | None) -> str | None:
 
 
 def is_text_body(content_type: str | None, body: bytes) -> bool:
+    # A PDF or image served as text/html happens; its magic bytes outrank the label.
+    if body.startswith(BINARY_MAGIC):
+        return False
     media = media_type(content_type)
     if media:
         return any(t in media for t in TEXT_TYPES)
