@@ -91,7 +91,8 @@ svg .state-unreached rect { fill: #fff4e0; stroke: #b06000; stroke-dasharray: 2 
 svg .state-unlinked rect { fill: #f1f1f1; stroke: #777; stroke-dasharray: 6 3; }
 svg .state-anonymous rect { fill: #3b3b3b; stroke: #111; }
 svg .state-anonymous text { fill: #fff; }
-svg .origin rect { stroke: #1b7f3b; stroke-width: 3.5; }
+svg .end rect { stroke-width: 3.5; }
+svg .origin rect { stroke: #1b7f3b; }
 svg .edge path { fill: none; stroke: #2b5ea7; stroke-width: 1.6; }
 svg .edge.loop path { stroke: #b3261e; stroke-dasharray: 5 3; }
 svg .edge text { fill: #444; font-size: 12px; font-style: italic; }
@@ -105,6 +106,7 @@ svg .sub { font-size: 11.5px; fill: #555; }
 .swatch.unlinked { border: 1.5px dashed #777; background:#f1f1f1; }
 .swatch.anonymous { border-color: #111; background:#3b3b3b; }
 .swatch.origin { border: 3px solid #1b7f3b; background: #fff; }
+.swatch.end { border: 3px solid #555; background: #fff; }
 table { border-collapse: collapse; font-size: 13.5px; width: 100%; }
 th, td { text-align: left; border-bottom: 1px solid var(--line); padding: 4px 6px; vertical-align: top; }
 ul.signals { margin: 2px 0 4px; padding-left: 18px; font-size: 13px; color: #333; }
@@ -133,7 +135,7 @@ def _layout(graph: Graph) -> dict[str, tuple[float, float]]:
 
 def _svg_node(n: Node, x: float, y: float, end_word: str = "origin") -> str:
     caption = _node_caption(n)
-    classes = f"node state-{n.state}" + (" origin" if n.origin else "")
+    classes = f"node state-{n.state}" + ((" end origin" if end_word == "origin" else " end") if n.origin else "")
     parts = [f'<g class="{classes}" id="node-{esc(n.id)}"><title>{esc(n.label)}'
              f'{" — " + esc(n.url) if n.url else ""} ({esc(STATE_WORDS[n.state])})</title>',
              f'<rect x="{x}" y="{y}" width="{_W}" height="{_H}" rx="8" ry="8"/>']
@@ -183,10 +185,13 @@ def citation_svg(graph: Graph, reason: str | None = None) -> str:
     return "\n".join(out)
 
 
-def _legend(graph: Graph) -> str:
+def _legend(graph: Graph, origin: bool = True) -> str:
     states = [s for s in STATE_WORDS if any(n.state == s for n in graph.nodes)]
     items = [f'<span><span class="swatch {s}"></span>{esc(STATE_WORDS[s])}</span>' for s in states]
-    items.append('<span><span class="swatch origin"></span>where the chain ends</span>')
+    if origin:
+        items.append('<span><span class="swatch origin"></span>origin: where the chain ends</span>')
+    else:
+        items.append('<span><span class="swatch end"></span>thick border: where the chain stops (no origin)</span>')
     if any(e.kind == "loop" for e in graph.edges):
         items.append('<span style="color:#b3261e">- - → citation back into the chain (loop)</span>')
     return '<div class="legend">' + "".join(items) + "</div>"
@@ -329,7 +334,7 @@ def format_html(report: Report) -> str:
 {extras}
 <h2>Citation graph</h2>
 <figure>{citation_svg(graph, reason)}
-<figcaption>{_legend(graph)}</figcaption></figure>
+<figcaption>{_legend(graph, reason in _ORIGIN_REASONS)}</figcaption></figure>
 <h2>Chain</h2>
 <ol class="hops">{chain}</ol>
 {branches}
