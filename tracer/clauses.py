@@ -1,0 +1,631 @@
+"""Tokens, quotation marks and the clause-level helpers the attribution rules use.
+
+Everything here works on one sentence's tokens (``Token``: offsets, text, lower case, and
+whether it sits inside quotation marks): where a subject starts, where a content stops,
+what follows a cue. attribute.py strings these together into rules.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .models import Span
+from .sources import head_index
+
+# Words (with inner apostrophes, hyphens, dots and ampersands) or single punctuation marks.
+# Abbreviations keep their period ("Mr.", "U.S.", "J."), so a period token always ends
+# something.
+_TOKEN = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb"
+    r"|Aug|Sept|Oct|Nov|Dec|Mt|Ft|No|Vol|vs|Adm|Cmdr|Supt)\.(?=\s)|(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s[A-Z])"
+    # contractions come apart ("doesn" "’t", "I" "’ve", "Trump" "’s") as the scorer's words do
+    r"|\w+(?:[\-.&]\w+|[’'](?!(?:s|re|ve|ll|d|m|t)\b)\w+)*|[’'](?:s|re|ve|ll|d|m|t)\b|''|[^\w\s]",
+    re.UNICODE,
+)
+
+OPEN_QUOTES = "“„«"
+CLOSE_QUOTES = "”»"
+STRAIGHT_QUOTES = '"'
+QUOTE_CHARS = OPEN_QUOTES + CLOSE_QUOTES + STRAIGHT_QUOTES
+# Two apostrophes ('') stand for a double quotation mark in some wire copy.
+_QUOTE_CHAR = re.compile(r"''|[\"“”„«»]")
+QUOTE_TOKENS = frozenset(QUOTE_CHARS) | {"''"}
+
+
+_MAX_SOURCE_TOKENS = 25
+MAX_SENTENCE_CHARS = 5000  # longer "sentences" are junk (tables, scripts): skip the rules
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    low: str
+    quoted: bool  # inside quotation marks
+
+
+# ---------------------------------------------------------------------------------------
+# Quotes
+
+
+def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
+    """Quoted stretches (marks included), joined across paragraphs when a quote is left
+    open at a paragraph's end and the next paragraph opens with a quotation mark."""
+    quotes: list[Span] = []
+    carried: Span | None = None  # a quote left open by the previous paragraph
+    for p_start, p_end in paragraphs:
+        opening: int | None = None
+        first = first_non_space(text, p_start, p_end)
+        for m in _QUOTE_CHAR.finditer(text, p_start, p_end):
+            pos = m.start()
+            if opening is None:
+                if not _acts_as_opening(text, pos, m.end(), p_start):
+                    continue  # a stray closing mark
+                if carried is not None and pos == first:
+                    opening = carried[0]  # the continuation mark of a multi-paragraph quote
+                else:
+                    if carried is not None:
+                        quotes.append(carried)
+                    opening = pos
+                carried = None
+            else:
+                quotes.append((opening, m.end()))
+                opening = None
+        if carried is not None:  # the paragraph did not continue the open quote
+            quotes.append(carried)
+            carried = None
+        if opening is not None:
+            carried = (opening, p_end)
+    if carried is not None:
+        quotes.append(carried)
+    quotes.sort()
+    return quotes
+
+
+def first_non_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _acts_as_opening(text: str, pos: int, end: int, p_start: int) -> bool:
+    """Is the mark at pos an opening mark? Decided by its neighbours, so that curly,
+    straight and mismatched marks (” used as an opener) all pair up."""
+    ch = text[pos]
+    if ch in OPEN_QUOTES:
+        return True
+    before = text[pos - 1] if pos > p_start else " "
+    after = text[end] if end < len(text) else " "
+    # A straight or closing mark opens when it starts a word.
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+# ---------------------------------------------------------------------------------------
+# Tokens
+
+
+def tokens(text: str, start: int, end: int, quotes: list[Span], quote_starts: list[int]) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        s, e = m.span()
+        w = m.group()
+        out.append(Token(s, e, w, w.lower(), _inside(text, s, quotes, quote_starts)))
+    return out
+
+
+def _inside(text: str, pos: int, quotes: list[Span], quote_starts: list[int]) -> bool:
+    """Is pos inside a quote, between (not on) its marks?"""
+    i = bisect_right(quote_starts, pos) - 1
+    if i < 0:
+        return False
+    qs, qe = quotes[i]
+    close = qe - 2 if text[qe - 2 : qe] == "''" else qe - 1
+    return qs < pos < close
+
+
+def quote_at(pos: int, quotes: list[Span], quote_starts: list[int]) -> Span | None:
+    """The quote that begins at pos (its opening mark is at pos)."""
+    i = bisect_right(quote_starts, pos) - 1
+    if i >= 0 and quotes[i][0] == pos:
+        return quotes[i]
+    return None
+
+
+def quote_ending_at(pos: int, quotes: list[Span], quote_ends: dict[int, int]) -> Span | None:
+    """The quote whose closing mark ends at pos."""
+    s = quote_ends.get(pos)
+    return (s, pos) if s is not None else None
+
+
+# ---------------------------------------------------------------------------------------
+# Token-level helpers
+
+
+INTRO_WORDS = frozenset(
+    """in on at during last this earlier after before since for from by as but and also
+    however meanwhile moreover still yet so then now separately additionally finally
+    first second third instead further furthermore overall today yesterday amid despite
+    with among although though while when once""".split()
+)
+
+
+def skip_intro_chunks(toks, start, end) -> int:
+    """Skip "In addition," / "in the spring," chunks that open a clause."""
+    while start < end and toks[start].low in INTRO_WORDS:
+        k = start
+        while k < end and k - start < 8 and toks[k].text != ",":
+            k += 1
+        if k < end and toks[k].text == ",":
+            start = k + 1
+        else:
+            break
+    return start
+
+
+_APPOSITIVE_OPENERS = frozenset("a an the who his her its their one another".split())
+
+
+_CLAUSE_AFTER_COMMA = frozenset(
+    "and but while whereas though although which where noting adding saying according as".split()
+)
+
+
+def clause_stop(toks, c0) -> int:
+    """Where content starting at c0 stops: before a new clause of the narrator (", and he
+    added", ", but", ", which", " - ", ";") rather than at the sentence end."""
+    n = len(toks)
+    for j in range(c0 + 3, n):
+        t = toks[j]
+        if t.quoted or t.text in QUOTE_TOKENS:
+            continue
+        if t.text == ";" or (t.text == ":" and j + 1 < n and toks[j + 1].text[:1].isupper()):
+            return j
+        if t.text == "," and j + 1 < n:
+            nxt = toks[j + 1]
+            if nxt.low in ("and", "but"):
+                # ", and he added" / ", but conceded that" end the content; ", and of ..." and
+                # ", but could not ..." go on with the same speaker's words
+                after = toks[j + 2] if j + 2 < n else None
+                if after is None or after.low in lx.PRONOUNS or after.low in lx.DETERMINERS or after.text[:1].isupper() or after.low in lx.CUE_FORMS:
+                    return j
+                continue
+            if nxt.low in _CLAUSE_AFTER_COMMA or (nxt.low.endswith("ing") and nxt.text.islower() and len(nxt.low) > 5):
+                return j
+        if t.low in ("and", "but") and j + 1 < n and toks[j + 1].low in lx.CUE_FORMS and toks[j + 1].low not in lx.AMBIGUOUS_FORMS:
+            return j  # "... and said ..."
+    return n
+
+
+def tail_kind(toks, k) -> str:
+    """What follows a cue (after its circumstances): the sentence "end", a "quote" that
+    continues the speaker's words, a "clause" after a comma, or "other" words."""
+    n = len(toks)
+    if k >= n or toks[k].text in ".;!?" or toks[k].low in ("adding", "noting", "saying", "citing", "according"):
+        return "end"
+    if toks[k].text in QUOTE_TOKENS:
+        if k > 0 and toks[k - 1].low in ("on", "in", "at", "to", "for", "of", "about", "from", "with"):
+            return "other"  # 'said on “The Late Show”': a title, not more words
+        return "quote"
+    if toks[k].text in ",—–":
+        if k + 1 >= n or toks[k + 1].text in ".!?":
+            return "end"
+        if toks[k + 1].text in QUOTE_TOKENS:
+            return "quote"
+        if toks[k + 1].low.endswith("ing") or toks[k + 1].low in ("adding", "noting", "saying", "citing", "according", "who", "which", "while", "as", "and", "but", "in", "after", "before", "when", "because", "though", "although"):
+            return "end"
+        return "clause"
+    return "other"
+
+
+# Particles that belong to the cue ("called for X", "referred to X", "pointed out that").
+PARTICLES = {
+    "call": ("for", "on"),
+    "refer": ("to",),
+    "complain": ("about",),
+    "comment": ("on",),
+    "point": ("out",),
+    "speak": ("about", "of"),
+    "respond": ("to",),
+    "reply": ("to",),
+    "testify": ("about", "that"),
+    "warn": ("against", "of", "about"),
+    "boast": ("about", "of"),
+    "joke": ("about",),
+    "worry": ("about",),
+    "argue": ("for", "against"),
+    "vote": ("for", "against"),
+}
+
+# Documents that "In a ..., X" takes as the source of the clause.
+SURVEY_WORDS = frozenset(
+    """poll polls survey surveys study report statement interview video letter op-ed
+    memo filing documents document analysis tweet post email ad interviews""".split()
+)
+
+NOT_SPEAKERS = frozenset(
+    """breaking update updated watch read photo photos video videos editor note exclusive
+    live related see more source sources advertisement correction analysis opinion latest
+    the""".split()
+)
+
+
+def document_shows(toks, subj, i) -> bool:
+    """"The poll showed Clinton ahead": show/find take a bare clause after a document."""
+    if subj is None or lx.CUE_FORMS[toks[i].low] not in ("show", "find"):
+        return False
+    lows = [t.low for t in toks[subj[0] : subj[1]]]
+    head = head_index(lows)
+    return toks[subj[1] - 1].low in lx.DOCUMENT_WORDS or (head is not None and lows[head] in lx.DOCUMENT_WORDS)
+
+
+def clause_opener(toks, c0) -> bool:
+    """Does content at c0 open with "that", a quote, a colon lead or a question word?"""
+    if c0 >= len(toks):
+        return True  # the next paragraph after "X said:"
+    t = toks[c0]
+    prev = toks[c0 - 1].text if c0 > 0 else ""
+    return t.low in ("that", "whether", "if", "how", "why", "what") or t.text in QUOTE_TOKENS or prev in (":", ",")
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    """Drop trailing spaces, sentence punctuation and commas (but keep closing quotes)."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?—–-"):
+        end -= 1
+    return end
+
+
+def is_content_break(t: Token) -> bool:
+    return not t.quoted and (t.text in ",—–" or t.text in QUOTE_TOKENS)
+
+
+def after_comma(toks, i) -> bool:
+    return i > 0 and toks[i - 1].text in ",—–"
+
+
+def verb_context(toks, i) -> bool:
+    """For cue forms that double as nouns: is this one a verb?"""
+    prev = toks[i - 1].low if i > 0 else ""
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    if prev in lx.DETERMINERS or prev in ("of", "to", "for", "with", "by", "on", "in", "and", "new", "’s", "'s"):
+        return False
+    if prev.endswith(("’s", "'s")):
+        return False
+    prev_tok = toks[i - 1] if i > 0 else None
+    # the verb reading needs a subject right before it: a name, a pronoun or a head noun
+    if prev_tok is not None and not (
+        prev_tok.text[:1].isupper() or prev in lx.PRONOUNS or prev in _SUBJECT_HEADS or prev in lx.AUXILIARIES
+        or prev.endswith(("er", "or", "ist", "ian", "ent", "ee")) or prev in lx.DOCUMENT_WORDS or prev in lx.ANONYMOUS_WORDS
+    ):
+        return False
+    to_ok = nxt == "to" and lx.CUE_FORMS.get(toks[i].low) in lx.INFINITIVE_LEMMAS
+    if lx.CUE_FORMS.get(toks[i].low) == "show" and i + 1 < len(toks) and (toks[i + 1].text[:1].isupper() or toks[i + 1].text[:1].isdigit() or nxt in ("little", "no", "more", "most", "support", "voters", "people", "americans")):
+        return True  # "polls show Clinton ahead", "surveys show 40 percent ..."
+    return to_ok or nxt == "that" or nxt in (",", ":") or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
+
+
+_SUBJECT_HEADS = frozenset(
+    """campaign group company government administration committee party official
+    spokesman spokeswoman president senator governor mayor agency department ministry
+    team board court council police army firm union state city study poll survey report
+    who which that also""".split()
+)
+
+
+def aux_start(toks, i) -> int:
+    """Index where the cue's verb group starts: "has also said" -> "has"."""
+    j = i
+    while j > 0 and not toks[j - 1].quoted and (toks[j - 1].low in lx.AUXILIARIES or _is_adverb(toks[j - 1])):
+        j -= 1
+    return j
+
+
+def _is_adverb(t: Token) -> bool:
+    return len(t.low) > 4 and t.low.endswith("ly") and t.text.islower() and t.low not in ("only", "family", "ally", "rally", "july")
+
+
+def is_passive(toks, cue_start, i) -> bool:
+    """"was informed", "is estimated", "has been reported": the subject is not the source."""
+    if not toks[i].low.endswith(("ed", "en", "wn", "ld", "id", "ht", "nt")):
+        return False
+    return any(t.low in _BE_FORMS for t in toks[cue_start:i])
+
+
+VERBISH = frozenset("is are was were be been has have had will would can could should may might must do does did".split())
+_BE_FORMS = frozenset("is are was were be been being 's".split())
+
+
+def subject_before(toks, cue_start) -> tuple[int, int] | None:
+    """The subject noun phrase ending right before the cue's verb group."""
+    end = cue_start
+    if end == 0:
+        return None
+    j = end - 1
+    if toks[j].low in ("he", "she", "they", "i", "we", "it", "you") and not toks[j].quoted:
+        return j, end
+    if toks[j].text == "," and not toks[j].quoted:
+        # "Smith, a spokesman for X, said": go back over the appositive
+        k = j - 1
+        while k >= 0 and k > j - _MAX_SOURCE_TOKENS and toks[k].text not in ",;:" and not toks[k].quoted:
+            k -= 1
+        if k < 0 or toks[k].text != ",":
+            return None
+        head = subject_before(toks, k)
+        if head is None:
+            return None
+        for _ in range(3):  # "Pruitt, the attorney general of Oklahoma, one of the states ..., said"
+            h0 = head[0]
+            if h0 > 1 and toks[h0 - 1].text == "," and (toks[h0].low in lx.DETERMINERS or toks[h0].low == "one" or toks[h0].text.islower()):
+                outer = subject_before(toks, h0 - 1)
+                if outer is None or toks[outer[0]].low in INTRO_WORDS:
+                    break
+                head = (outer[0], head[1])
+            else:
+                break
+        if toks[k + 1].low in ("citing", "quoting", "according", "however", "though", "too", "also", "meanwhile", "instead", "in", "for", "on", "at", "during", "after", "before", "while", "when", "speaking", "like") or j - k <= 2 and _is_adverb(toks[k + 1]) or toks[k + 1].low.endswith("ing") and toks[k + 1].text.islower():
+            return head  # "Reuters, citing officials, reported": the head alone speaks
+        return head[0], end - 1
+    start = j
+    while start >= 0:
+        t = toks[start]
+        if t.text == ")" and not t.quoted:
+            k = _paren_open(toks, start)
+            if k is not None:
+                start = k - 1
+                continue
+        if (t.quoted or t.text in QUOTE_TOKENS) and start < j:
+            k = _short_quote_open(toks, start)
+            if k is not None:
+                start = k - 1
+                continue
+        if t.quoted or t.text in ",;:()[]—–-" or t.text in QUOTE_TOKENS:
+            break
+        if t.low in ("that", "who", "which") and 0 < start < j and _relative_after_head(toks, start):
+            start -= 1  # "A 2014 study that appeared in the BMJ found"
+            continue
+        if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and (_joins_names(toks, start) or _joins_modifiers(toks, start) or _joins_nouns(toks, start, j))):
+            if t.low not in ("who", "which") or start == j:
+                break
+        if t.low in lx.CUE_FORMS and start < j and t.low not in lx.AMBIGUOUS_FORMS:
+            break
+        if t.low in VERBISH and start < j:
+            return None  # "Sanders is disavowing remarks made by X who said": no subject here
+        if end - start > _MAX_SOURCE_TOKENS:
+            return None
+        start -= 1
+    start += 1
+    # relative pronoun subject: "..., who said" -> "who"
+    if start > j:
+        if j >= 0 and toks[j].low in ("who", "which"):
+            return j, j + 1
+        return None
+    while start < end and (toks[start].low in lx.LEADING_FILLERS or toks[start].text in "-—–"):
+        start += 1
+    start = _skip_leading_circumstance(toks, start, end)
+    if start >= end:
+        return None
+    if start > 0 and toks[start - 1].text == "," and (circumstance_run(toks, start, end) or toks[start].low in ("during", "in", "at", "after", "before", "while")) and toks[start].low in ("on", "in", "at", "during", "last", "this", "earlier", "late", "early", "later", "after", "before", "while"):
+        # "Ryan, the top Republican, on Tuesday called": the time phrase is no subject
+        return subject_before(toks, start)
+    for k in range(start + 1, end):
+        if toks[k].low in ("on", "last", "this", "earlier", "late", "early") and circumstance_run(toks, k + 1, end) and all(
+            t.low in _MONTHS_SEASONS or t.low in lx.CIRCUMSTANCE_WORDS or t.text.isdigit() for t in toks[k + 1 : end]
+        ):
+            end = k  # "The Times on Saturday wrote"
+            break
+    for k in range(start + 1, end - 1):
+        if toks[k].low in ("in", "during") and toks[k + 1].low in ("a", "an", "the", "his", "her", "their") and any(
+            t.low in ("statement", "interview", "speech", "call", "email", "post", "tweet", "letter", "release") for t in toks[k + 2 : end]
+        ):
+            end = k  # "Romero in a statement said"
+            break
+    if not any(t.text[:1].isalpha() for t in toks[start:end]):
+        return None
+    # a subject does not start with a verb or preposition
+    if toks[start].low in ("to", "of", "for", "with", "by", "from", "about") or toks[start].low in lx.CUE_FORMS and toks[start].low not in lx.AMBIGUOUS_FORMS:
+        return None
+    return start, end
+
+
+def _paren_open(toks, close) -> int | None:
+    """Index of the "(" of a short bracket closing at close: "United Nations (UN)"."""
+    for k in range(close - 1, max(-1, close - 6), -1):
+        if toks[k].text == "(":
+            return k
+        if toks[k].text in ",;:()":
+            return None
+    return None
+
+
+def _short_quote_open(toks, end) -> int | None:
+    """A short quotation inside a subject: 'a report by “independent experts”'."""
+    k = end
+    if toks[k].text in QUOTE_TOKENS:
+        k -= 1
+    while k >= 0 and toks[k].quoted and end - k < 6:
+        k -= 1
+    if k >= 0 and toks[k].text in QUOTE_TOKENS and k > 0 and toks[k - 1].low in ("by", "of", "from", "the", "a", "an", "called", "named", "so-called"):
+        return k
+    return None
+
+
+def _joins_modifiers(toks, i) -> bool:
+    """'and' between two participles of one noun phrase: "created by X and submitted to Y"."""
+    return 0 < i < len(toks) - 1 and toks[i + 1].low.endswith("ed") and toks[i + 1].text.islower() and toks[i + 1].low not in lx.CUE_FORMS
+
+
+def _relative_after_head(toks, i) -> bool:
+    """"study that", "officials who": a relative clause on a document or person noun."""
+    head = toks[i - 1].low
+    return head in lx.DOCUMENT_WORDS or head in lx.ANONYMOUS_WORDS or head in lx.PERSON_WORDS
+
+
+def _joins_nouns(toks, i, j) -> bool:
+    """'and' inside a plural subject: "attorneys and legal experts said", "current and former
+    officials said" — not before a new clause ("and the senator said") or after a verb."""
+    if i == 0 or i >= j:
+        return False
+    before, after = toks[i - 1], toks[i + 1]
+    if after.low in lx.PRONOUNS or after.quoted or before.quoted or before.text == ",":
+        return False  # ", and the senator said" opens a new clause
+    if before.text.islower() and before.low.endswith("ed"):
+        return False
+    return j - i <= 8 and before.text[:1].isalnum()
+
+
+def _joins_names(toks, i) -> bool:
+    """'and' inside a name list: "Smith and Jones said"."""
+    return 0 < i < len(toks) - 1 and toks[i - 1].text[:1].isupper() and toks[i + 1].text[:1].isupper()
+
+
+def _skip_leading_circumstance(toks, start, end) -> int:
+    """"Last fall Group-IB claimed": drop a leading time phrase without its comma."""
+    k = start
+    if k < end and toks[k].low in ("on", "in", "last", "this", "earlier", "late", "early") and k + 1 < end:
+        j = k + 1
+        while j < end and (toks[j].low in lx.CIRCUMSTANCE_WORDS or toks[j].text.isdigit() or toks[j].low in _MONTHS_SEASONS):
+            j += 1
+        if j > k + 1 and j < end:
+            return j
+    return start
+
+
+_MONTHS_SEASONS = frozenset(
+    """january february march april may june july august september october november december
+    spring summer fall autumn winter weekend""".split()
+)
+
+
+def np_forward(toks, k, allow_lower=True) -> int:
+    """End (exclusive) of a noun phrase starting at token k: up to a comma, a sentence end,
+    a clause word or a verb."""
+    n = len(toks)
+    j = k
+    while j < n:
+        t = toks[j]
+        if t.quoted and j > k:
+            break
+        if t.text == "(" and j > k:
+            close = next((m for m in range(j + 1, min(n, j + 6)) if toks[m].text == ")"), None)
+            if close is not None:
+                j = close + 1  # "Sen. Chris Murphy (D-Conn.)"
+                continue
+        if t.text in ",.;:!?—–()[]" or t.text in QUOTE_TOKENS and j > k:
+            break
+        if t.low in ("that", "who", "which", "when", "while", "because", "as", "and", "but") and j > k and not (t.low == "and" and _joins_names(toks, j)):
+            break
+        if t.low in lx.CUE_FORMS and j > k and t.low not in lx.AMBIGUOUS_FORMS and t.low not in ("provided", "published", "released"):
+            break
+        if j > k and t.low in ("on", "in", "at", "during", "last", "this") and circumstance_run(toks, j, n):
+            break
+        if j - k >= _MAX_SOURCE_TOKENS:
+            return k
+        j += 1
+    return j
+
+
+def circumstance_run(toks, k, end) -> bool:
+    """Are tokens k..end all circumstance words (time, place of speaking)?"""
+    if k >= end:
+        return False
+    for t in toks[k:end]:
+        if t.quoted:
+            return False
+        if not (t.low in lx.CIRCUMSTANCE_WORDS or t.low in _MONTHS_SEASONS or t.text.isdigit() or t.low in ("a", "an", "the") or t.low in ("statement", "interview", "press", "conference", "news", "reporters", "with", "to")):
+            if not t.text[:1].isupper():
+                return False
+    return True
+
+
+def quoted_before_break(toks, brk) -> bool:
+    return toks[brk].text in QUOTE_TOKENS or (brk > 0 and toks[brk - 1].text in QUOTE_TOKENS)
+
+
+def skip_setting(toks, k) -> int:
+    """After an inverted cue, skip where it was said: "on Twitter", "at a rally in Iowa",
+    "in an interview with CNN" (up to a comma or the sentence end)."""
+    n = len(toks)
+    if k >= n or toks[k].low not in ("on", "in", "at", "to", "during", "after", "before", "while", "from", "with", "of", "about", "when"):
+        return k
+    j = k
+    while j < n and j - k <= 14 and toks[j].text not in ",.;!?:" and toks[j].text not in QUOTE_TOKENS and toks[j].low != "that" and not toks[j].quoted:
+        j += 1
+    if j >= n or toks[j].text in ",.;!?":
+        return j
+    return k
+
+
+def skip_circumstances(toks, k) -> int:
+    n = len(toks)
+    while k < n and not toks[k].quoted and (toks[k].low in ("on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "recently", "previously", "again", "also", "publicly", "privately", "separately", "earlier", "later", "repeatedly", "last", "week", "weekend", "month", "year", "this", "morning", "afternoon", "evening", "night")):
+        k += 1
+    return k
+
+
+def skip_to_break(toks, k) -> int:
+    n = len(toks)
+    j = k
+    while j < n and j < k + 8 and toks[j].text not in ",:" and toks[j].low != "that":
+        j += 1
+    if j < n and toks[j].text in ",:" :
+        return j
+    return k
+
+
+def skip_hearer(toks, k) -> int:
+    """Skip the hearer of "told/informed X": "reporters", "the BBC", "the local paper"."""
+    n = len(toks)
+    j = k
+    if j < n and toks[j].low in ("reporters", "journalists", "me", "us", "him", "her", "them", "supporters", "voters", "lawmakers"):
+        return j + 1
+    if j < n and toks[j].low in ("the", "a", "an", "his", "her", "their", "its"):
+        j += 1
+        while j < n and j - k <= 4 and not toks[j].quoted and toks[j].text[:1].isalnum() and toks[j].low not in ("that", "in", "on", "at", "during", "after", "he", "she", "they", "it", "we", "i"):
+            j += 1
+        return j
+    while j < n and toks[j].text[:1].isupper() and not toks[j].quoted and toks[j].text not in QUOTE_TOKENS:
+        j += 1
+    if j < n and toks[j].low in ("news", "reporters", "newspaper", "agency", "crowd", "audience", "interviewer", "station"):
+        j += 1
+    return j
+
+
+def sentence_subject(toks) -> tuple[int, int] | None:
+    """The subject that opens a sentence's main clause (for "..., saying ..." and "... and
+    said ..." without an earlier cue): names, determiners and a few nouns after them."""
+    n = len(toks)
+    start = skip_intro_chunks(toks, 0, n)
+    while start < n and (toks[start].low in lx.LEADING_FILLERS or toks[start].text in ",—–"):
+        start += 1
+    if start < n and toks[start].low in ("he", "she", "they", "we", "i", "it"):
+        return start, start + 1
+    j = start
+    lower_run = 0
+    while j < n:
+        t = toks[j]
+        if t.quoted or t.text in QUOTE_TOKENS:
+            break
+        if t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.DETERMINERS or t.low in ("of", "’s", "'s", "percent", "one"):
+            lower_run = 0
+            j += 1
+            continue
+        if t.low == "and" and j > start and j + 1 < n and toks[j + 1].text[:1].isupper():
+            j += 1
+            continue
+        if (
+            t.text.isalpha() and t.text.islower() and j > start and lower_run < 3
+            and not t.low.endswith(("ed", "ly")) and t.low not in lx.CUE_FORMS and t.low not in VERBISH
+            and t.low not in lx.CLAUSE_BOUNDARIES and t.low not in INTRO_WORDS and t.low not in ("to", "inside", "about", "over", "with", "by", "from", "at", "into")
+        ):
+            lower_run += 1
+            j += 1
+            continue
+        break
+    while j > start and toks[j - 1].low in ("of", "and", "the", "a", "an", "’s", "'s"):
+        j -= 1
+    if j == start or j >= n:
+        return None
+    return start, j

@@ -1,0 +1,140 @@
+"""Canonical names and kinds of attribution sources.
+
+"the message Reuters" -> ("Reuters", "outlet"); "a United Nations (UN) confidential report"
+-> ("a UN confidential report", "document"); "sources familiar with the matter" ->
+("sources familiar with the matter", "anonymous"). Pure string work on a source phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as lx
+
+_PAREN_ABBREV = re.compile(r"([A-Z][\w.\-]*(?:\s+(?:of|the|for|and|on|[A-Z][\w.\-]*))*)\s*\(([A-Z][A-Z.\-]{1,9})\)")
+SPACES = re.compile(r"\s+")
+_LEAD_DET = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+
+
+def canonical_source(raw: str) -> tuple[str | None, str]:
+    """A readable canonical name and a kind for a source phrase."""
+    s = SPACES.sub(" ", raw).strip(" ,.;:—–-\"'“”‘’()")
+    if not s:
+        return None, "unknown"
+    low = s.lower()
+    if low in lx.PRONOUNS or low in ("i", "we", "you"):
+        return s, "unknown"  # resolved later from the context
+    # "data provided by East Security" -> East Security
+    m = re.match(r"^(?:the\s+|some\s+)?(\w+)\s+(?:provided|published|released|compiled|collected|gathered)?\s*(?:by|from)\s+(.+)$", s, re.IGNORECASE)
+    if m and m.group(1).lower() in lx.CARRIER_WORDS:
+        return canonical_source(m.group(2))
+    # "United Nations (UN)" -> "UN"
+    s = _PAREN_ABBREV.sub(lambda mm: mm.group(2), s)
+    words = s.split()
+    lows = [w.lower().strip(",.") for w in words]
+    kind = _kind(words, lows)
+    # Drop determiners and generic outlet words around a name: "the message Reuters".
+    if kind == "outlet":
+        kept = [w for w, lw in zip(words, lows) if lw not in lx.OUTLET_DESCRIPTORS and lw not in lx.DETERMINERS]
+        if kept and any(w[:1].isupper() for w in kept):
+            words = kept
+    name = " ".join(words)
+    if kind in ("person", "organisation", "outlet", "anonymous"):
+        name = _LEAD_DET.sub("", name)
+    elif kind == "document":
+        name = _document_name(words, lows)
+    return name.strip(" ,") or None, kind
+
+
+def _document_name(words: list[str], lows: list[str]) -> str:
+    """"a report created by “independent experts” and submitted ..." -> "a report by
+    independent experts"; "The UN report" -> "UN report"."""
+    head = head_index(lows) or 0
+    kept = words[: head + 1]
+    rest = lows[head + 1 :]
+    if "by" in rest[:3]:
+        k = head + 1 + rest.index("by") + 1
+        by = []
+        for w, lw in zip(words[k:], lows[k:]):
+            if lw in ("and", "to", "on", "in", "for", "at", "with", "which", "that") or w.endswith(","):
+                if w.endswith(","):
+                    by.append(w)
+                break
+            by.append(w)
+        if by:
+            kept += ["by"] + by
+    if kept and kept[0].lower() in ("the", "this", "that", "these", "those"):
+        kept = kept[1:]
+    elif kept and kept[0].lower() == "an":
+        kept = ["a"] + kept[1:]
+    return " ".join(w.strip("“”\"'‘’,") for w in kept if w.strip("“”\"'‘’,"))
+
+
+def _kind(words: list[str], lows: list[str]) -> str:
+    joined = " ".join(w for w in lows if w not in lx.DETERMINERS)
+    head = head_index(lows)
+    head_low = lows[head] if head is not None else ""
+    if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and len(w) > 3 for i, w in enumerate(lows)):
+        if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS:
+            return "outlet"
+    if head_low in lx.DOCUMENT_WORDS:
+        return "document"
+    named = any(w[:1].isupper() for w in words[1:] if w.lower() not in lx.ORGANISATION_WORDS) or (words and words[0][:1].isupper() and lows[0] not in lx.DETERMINERS)
+    if head_low in lx.ANONYMOUS_WORDS and not _has_person_name(words, lows, head):
+        return "anonymous"
+    if head_low in lx.OUTLET_WORDS and named:
+        return "outlet"
+    if head_low in lx.PERSON_WORDS:
+        return "person"
+    if head_low in lx.ORGANISATION_WORDS or (head is not None and _acronym_in(words[head])):
+        return "organisation"
+    if any(w in lx.ORGANISATION_WORDS and words[i][:1].isupper() for i, w in enumerate(lows)) and not _has_person_name(words, lows, head):
+        return "organisation"
+    if head_low in lx.PERSON_WORDS or named:
+        return "person"
+    if head_low in ("group", "company", "firm", "government", "agency", "administration", "campaign", "committee"):
+        return "organisation"
+    return "unknown"
+
+
+def _acronym_in(word: str) -> bool:
+    """"UN", "Group-IB": an all-capitals part of two letters or more."""
+    return any(1 < len(p) <= 4 and p.isupper() and p.isalpha() for p in word.split("-"))
+
+
+_OUTLET_MULTI = frozenset(p for p in lx.OUTLET_NAMES if " " in p)
+_OUTLET_MAX_WORDS = max(len(p.split()) for p in _OUTLET_MULTI)
+
+
+def _has_outlet_phrase(lows: list[str]) -> bool:
+    """Does a multi-word outlet name ("new york times") occur in the words?"""
+    words = [w.strip(",.’'") for w in lows]
+    for n in range(2, _OUTLET_MAX_WORDS + 1):
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i : i + n]) in _OUTLET_MULTI:
+                return True
+    return False
+
+
+def head_index(lows: list[str]) -> int | None:
+    """The head noun: the last word before "of/for/at/with/from/by/who/in"."""
+    if not lows:
+        return None
+    end = len(lows)
+    for i, w in enumerate(lows):
+        if i > 0 and w in ("of", "for", "at", "with", "from", "by", "who", "in", "familiar", "close", "on", "to", "which", "that", "provided", "created", "published", "released", "conducted", "taken", "issued", "filed"):
+            end = i
+            break
+    # "Stein spokeswoman Melezia Figueroa, ..." -> stop at a comma too
+    for i in range(end):
+        if lows[i].endswith(","):
+            end = i + 1
+            break
+    return end - 1 if end > 0 else None
+
+
+def _has_person_name(words, lows, head) -> bool:
+    """A capitalised word after the head that is not an organisation word: "spokesman John Kirby"."""
+    if head is None:
+        return False
+    return any(w[:1].isupper() and lows[i] not in lx.ORGANISATION_WORDS for i, w in enumerate(words[head + 1 :], head + 1) if i < len(words) and not lows[i] in ("of", "for"))
