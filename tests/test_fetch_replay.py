@@ -131,3 +131,9 @@ def test_replay_from_wacz(tmp_path, archive):
 
     from tracer.warc import check_record
     assert check_record(story.warc_path, story.warc_offset, story.sha256).ok
+
+
+def test_http_link_replays_https_capture(archive):
+    with Fetcher(archives=[archive], offline=True) as fetcher:
+        result = fetcher.fetch("http://news.example/story")
+    assert result.status == 200 and result.final_url == "https://news.example/story"

@@ -238,12 +238,23 @@ class ArchiveIndex:
             index.by_digest.setdefault(digest, location)
         return index
 
+    def _locations(self, url: str) -> list[_Location]:
+        """Captures of the URL; failing that, of the same URL under the other scheme, as
+        Wayback-style replay does (pages link http:// to sites captured over https://)."""
+        key = normalize_url(url)
+        if key in self.by_url:
+            return self.by_url[key]
+        for scheme, other in (("http://", "https://"), ("https://", "http://")):
+            if key.startswith(scheme):
+                return self.by_url.get(other + key[len(scheme):], [])
+        return []
+
     def __contains__(self, url: str) -> bool:
-        return normalize_url(url) in self.by_url
+        return bool(self._locations(url))
 
     def lookup(self, url: str, *, max_bytes: int | None = None) -> ArchivedResponse | None:
         """The latest capture of a URL, its revisit resolved to the stored payload; None if absent."""
-        locations = self.by_url.get(normalize_url(url))
+        locations = self._locations(url)
         if not locations:
             return None
         latest = max(locations, key=lambda loc: loc.date)
