@@ -277,3 +277,17 @@ def test_sources_sees_pages_stored_by_a_trace(seed_warc, tmp_path):
     result = sources(db, SEED_CLAIM)
     assert sorted(d["url"] for d in result["documents"]) == sorted([COINWIRE, REUTERS])
     assert result["independent_origins"] == 1
+
+
+def test_claim_candidates_for_lookups(web_warc, tmp_path):
+    from tracer.corpus import claim_candidates
+    from tracer.store import document_id
+
+    db = open_db(tmp_path / "corpus.db")
+    index_warcs(db, [web_warc("wire-copies"), web_warc("seed")], workers=1)
+    ids = claim_candidates(db, WIRE_CLAIM)
+    urls = {r[0] for r in db.execute(f"select url from documents where id in ({','.join('?' * len(ids))})", ids)}
+    assert WIRE in urls and COINWIRE not in urls and len(urls) >= 14
+    assert claim_candidates(db, SEED_CLAIM)[:2] and claim_candidates(db, "Penguins elected a mayor") == []
+    assert document_id(COINWIRE, db.execute("select sha256 from documents where url = ?", [COINWIRE]).fetchone()[0]) \
+        in claim_candidates(db, SEED_CLAIM)

@@ -792,6 +792,7 @@ def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: 
 _TOKEN = re.compile(r"[^\W_]+")
 _MAX_HITS = 4000  # sentences taken from the FTS ranking
 _MAX_CANDIDATES = 1500  # documents the matcher looks at
+_MAX_MISSES = 150  # ... stopping after this many in a row that do not carry the claim
 _RARE_GROUPS = 5  # a candidate sentence has two of the claim's five rarest terms
 _DF_CAP = 20000
 _IRREGULAR = {
@@ -820,11 +821,16 @@ def _phrase(text: str) -> str:
 
 def claim_query_groups(claim: str) -> list[list[str]]:
     """The claim's terms as FTS5 alternatives: [["\"north korea\"", "\"dprk\"", ...], ["\"billion\"", "\"bn\""], ...]."""
+    return [group for group, _ in _claim_groups(claim)]
+
+
+def _claim_groups(claim: str) -> list[tuple[list[str], float]]:
+    """The claim's terms as groups of alternatives, each with the weight the matcher gives it
+    (names 2, figures 2.5, other words 1)."""
     aliases, stopwords = _match_tables()
     lowered = claim.lower()
-    words = _TOKEN.findall(lowered)
     used: set[str] = set()
-    groups: list[list[str]] = []
+    groups: list[tuple[list[str], float]] = []
     by_canonical: dict[str, set[str]] = {}
     for alias, canonical in aliases.items():
         by_canonical.setdefault(canonical, set()).add(alias)
@@ -835,16 +841,19 @@ def claim_query_groups(claim: str) -> list[list[str]]:
                                                     0 if len(a) <= 4 else re.I) and (len(a) > 4 or a.upper() in claim)]
         if present or alias_hits:
             alternatives = {_phrase(canonical)} | {_phrase(a) for a in names}
-            groups.append(sorted(a for a in alternatives if a))
+            groups.append((sorted(a for a in alternatives if a), 2.0 * len(canonical_tokens)))
             used.update(canonical_tokens)
             for a in alias_hits:
                 used.update(_TOKEN.findall(a))
-    for word in words:
+    for i, m in enumerate(_TOKEN.finditer(claim)):
+        token = m.group(0)
+        word = token.lower()
         if word in used or word in stopwords or (len(word) < 2 and not word.isdigit()):
             continue
         used.add(word)
         alternatives = {_phrase(word)} | {_phrase(a) for a in _IRREGULAR.get(word, ())}
-        groups.append(sorted(a for a in alternatives if a))
+        weight = 2.5 if word.isdigit() else 2.0 if token[0].isupper() and (i > 0 or token.isupper()) else 1.0
+        groups.append((sorted(a for a in alternatives if a), weight))
     return groups
 
 
@@ -880,6 +889,29 @@ def candidate_sentences(db: Database, claim: str, *, max_hits: int = _MAX_HITS) 
         "select rowid from sentences_fts where sentences_fts match ? order by rank limit ?", [query, max_hits]
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def claim_candidates(db: Database, claim: str, *, limit: int = _MAX_CANDIDATES) -> list[str]:
+    """``documents.id`` of stored pages likely to carry the claim, best first, from the
+    full-text index (pages stored by traces join the corpus first).
+
+    For scans over the documents table (``resolve.lookup_source``): match only these
+    instead of every page; an empty list means no page has enough of the claim's terms.
+    """
+    _catch_up(db)
+    hits = candidate_sentences(db, claim)
+    ordered: dict[str, None] = {}
+    for start in range(0, len(hits), 900):
+        chunk = hits[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rank = {sid: i for i, sid in enumerate(chunk)}
+        rows = db.execute(f"select s.id, c.document_id from sentences s join corpus_docs c on c.id = s.doc "
+                          f"where s.id in ({marks})", chunk).fetchall()
+        for _, doc_id in sorted(rows, key=lambda r: rank[r[0]]):
+            ordered.setdefault(doc_id, None)
+        if len(ordered) >= limit:
+            break
+    return list(ordered)[:limit]
 
 
 # ---------------------------------------------------------------- documents read back
@@ -964,33 +996,84 @@ def _load_document(db: Database, doc: StoredDoc, sentences: list[Sentence] | Non
 # ---------------------------------------------------------------- matching
 
 
-def _claim_matches(doc: Document, claim_terms: Any, indices: Iterable[int] | None, threshold: float,
-                   limit: int = 3) -> list[ClaimMatch]:
-    """find_claim over some sentences only (those the search hit, and their neighbours)."""
-    from .match import _PAIR_PENALTY, score_text
+def _keys(text: str) -> set[str]:
+    return {t[:5] for t in _TOKEN.findall(text.lower())}
 
-    sentences = doc.sentences
-    wanted = range(len(sentences)) if indices is None else sorted(
-        {j for i in indices for j in (i - 1, i, i + 1) if 0 <= j < len(sentences)})
-    scores: dict[int, float] = {}
 
-    def single(i: int) -> float:
-        if i not in scores:
+class ClaimScorer:
+    """The claim matcher (tracer.match) made cheap enough for thousands of candidates.
+
+    A sentence is scored by the matcher only when a rough score (the share of the
+    claim's weighted terms among its words, by 5-letter prefix) comes near the
+    threshold; scores are cached by text, so wire copies are scored once.
+    """
+
+    GATE = 0.6  # rough score needed, as a share of the threshold
+
+    def __init__(self, claim: str, threshold: float) -> None:
+        from .match import _terms
+
+        self.terms = _terms(claim)
+        self.threshold = threshold
+        self.groups = [(weight, [tuple(t[:5] for t in _TOKEN.findall(alt.lower())) for alt in alts])
+                       for alts, weight in _claim_groups(claim)]
+        self.total = sum(w for w, _ in self.groups) or 1.0
+        self.numbers = any(all(k.isdigit() for alt in alts for k in alt) for _, alts in self.groups)
+        self.cache: dict[str, float] = {}
+
+    def rough(self, keys: set[str]) -> float:
+        # the matcher credits a drifted figure too, so any figure counts for the claim's figures
+        any_figure = any(k[:1].isdigit() for k in keys)
+        got = 0.0
+        for weight, alts in self.groups:
+            if weight == 2.5 and any_figure or any(alt and all(k in keys for k in alt) for alt in alts):
+                got += weight
+        score = got / self.total
+        return score * 0.6 if self.numbers and not any_figure else score
+
+    def score(self, text: str) -> float:
+        value = self.cache.get(text)
+        if value is None:
+            from .match import score_text
+
+            value = self.cache[text] = score_text(self.terms, text)
+        return value
+
+    def matches(self, doc: Document, indices: Iterable[int] | None = None, limit: int = 3) -> list[ClaimMatch]:
+        """find_claim, over some sentences only (those the search hit and their neighbours) or all."""
+        from .match import _PAIR_PENALTY
+
+        sentences = doc.sentences
+        if indices is None:
+            wanted = range(len(sentences))
+        else:
+            wanted = sorted({j for i in indices for j in (i - 1, i, i + 1) if 0 <= j < len(sentences)})
+        gate = self.threshold * self.GATE
+        keys: dict[int, set[str]] = {}
+
+        def keys_of(i: int) -> set[str]:
+            if i not in keys:
+                s = sentences[i]
+                keys[i] = _keys(doc.text[s.start : s.end])
+            return keys[i]
+
+        candidates: list[ClaimMatch] = []
+        for i in wanted:
             s = sentences[i]
-            scores[i] = score_text(claim_terms, doc.text[s.start : s.end])
-        return scores[i]
-
-    candidates: list[ClaimMatch] = []
-    for i in wanted:
-        s = sentences[i]
-        candidates.append(ClaimMatch(i, s.start, s.end, doc.text[s.start : s.end], single(i)))
-        if i + 1 < len(sentences) and sentences[i + 1].paragraph == s.paragraph:
-            nxt = sentences[i + 1]
-            pair_score = score_text(claim_terms, doc.text[s.start : nxt.end]) * _PAIR_PENALTY
-            if pair_score > single(i) + 0.1:
-                candidates.append(ClaimMatch(i, s.start, nxt.end, doc.text[s.start : nxt.end], pair_score))
-    candidates.sort(key=lambda m: (-m.score, m.start))
-    return [m for m in candidates if m.score >= threshold][:limit]
+            text = doc.text[s.start : s.end]
+            rough = self.rough(keys_of(i))
+            single = self.score(text) if rough >= gate else 0.0
+            if rough >= gate:
+                candidates.append(ClaimMatch(i, s.start, s.end, text, single))
+            if i + 1 < len(sentences) and sentences[i + 1].paragraph == s.paragraph:
+                pair_rough = self.rough(keys_of(i) | keys_of(i + 1))
+                if pair_rough >= gate and pair_rough > rough:
+                    nxt = sentences[i + 1]
+                    pair_score = self.score(doc.text[s.start : nxt.end]) * _PAIR_PENALTY
+                    if pair_score > single + 0.1:
+                        candidates.append(ClaimMatch(i, s.start, nxt.end, doc.text[s.start : nxt.end], pair_score))
+        candidates.sort(key=lambda m: (-m.score, m.start))
+        return [m for m in candidates if m.score >= self.threshold][:limit]
 
 
 # ---------------------------------------------------------------- near-duplicates
@@ -1053,12 +1136,11 @@ class _Sources:
     MAX_HOPS = 8
 
     def __init__(self, db: Database, claim: str, threshold: float) -> None:
-        from .match import _terms
-
         self.db = db
         self.claim = claim
-        self.terms = _terms(claim)
-        self.threshold = threshold
+        self.scorer = ClaimScorer(claim, threshold)
+        self._by_name: dict[str, list[StoredDoc]] = {}
+        self._labels: dict[str, list[StoredDoc]] | None = None
         self.docs: dict[int, StoredDoc] = {}  # every document looked at, matched or not
         self.matched: dict[int, StoredDoc] = {}
         self.origins: dict[int, dict[str, Any]] = {}
@@ -1079,16 +1161,21 @@ class _Sources:
                 by_doc.setdefault(cid, []).append(idx)
         order = order[:_MAX_CANDIDATES]
         self.docs.update(_stored_docs(self.db, order))
-        for cid in order:
+        misses = 0
+        for cid in order:  # best ranked first: stop once a long run of candidates carries nothing
             doc = self.docs.get(cid)
             if doc is None:
                 continue
+            if misses >= _MAX_MISSES:
+                break
             sentences = _sentences_of(self.db, doc)
             probe = Document(url=doc.url, text=doc.text, sentences=sentences)
-            if not _claim_matches(probe, self.terms, by_doc[cid], self.threshold, limit=1):
+            if not self.scorer.matches(probe, by_doc[cid], limit=1):
+                misses += 1
                 continue
+            misses = 0
             _load_document(self.db, doc, sentences)
-            doc.matches = _claim_matches(doc.document, self.terms, None, self.threshold)
+            doc.matches = self.scorer.matches(doc.document)
             if doc.matches:
                 self._cite(doc)
                 self.matched[cid] = doc
@@ -1135,25 +1222,46 @@ class _Sources:
         doc = self.docs.get(cid)
         if doc is not None and doc.document is None:
             _load_document(self.db, doc)
-            doc.matches = _claim_matches(doc.document, self.terms, None, self.threshold)
+            doc.matches = self.scorer.matches(doc.document)
             if doc.matches:
                 self._cite(doc)
                 self.matched[cid] = doc
+                self._labels, self._by_name = None, {}
         return doc
 
     def by_name(self, name: str | None, citing: StoredDoc) -> StoredDoc | None:
         """A document carrying the claim that the named source published (an unlinked citation)."""
-        from .resolve import domain_matches_source
-
         if not name:
             return None
-        key = _name_key(name)
-        found = [d for d in self.matched.values()
-                 if d.cid != citing.cid and (_name_key(d.publisher) == key or domain_matches_source(d.url, name))]
+        found = [d for d in self._published_by(name) if d.cid != citing.cid]
         if not found:
             return None
         # the source's own report: the earliest, preferring one that cites nobody for the claim
         return min(found, key=lambda d: (d.citation is not None, d.date or "9999", d.cid))
+
+    def _published_by(self, name: str) -> list[StoredDoc]:
+        """Matched documents whose publisher is the name, or whose domain belongs to it (as
+        resolve.domain_matches_source decides, with each domain worked out once)."""
+        from .resolve import registered_domain
+
+        if name in self._by_name:
+            return self._by_name[name]
+        if self._labels is None:
+            self._labels = {}
+            for d in self.matched.values():
+                domain = registered_domain(d.url) or ""
+                self._labels.setdefault(_name_key(domain.split(".")[0]), []).append(d)
+        key = _name_key(name)
+        words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in {"the", "a", "an", "of"}]
+        word_key = _name_key("".join(words))
+        initials = "".join(w[0] for w in words).lower()
+        word_keys = {_name_key(w) for w in words if len(w) > 3}
+        found = {d.cid: d for d in self.matched.values() if key and _name_key(d.publisher) == key}
+        for label, docs in self._labels.items():
+            if label and word_key and (label in word_key or word_key in label or label == initials or label in word_keys):
+                found.update((d.cid, d) for d in docs)
+        self._by_name[name] = list(found.values())
+        return self._by_name[name]
 
     def origin(self, doc: StoredDoc, visiting: frozenset[int] = frozenset()) -> tuple[dict[str, Any], list[str]]:
         if doc.cid in self.origins:
