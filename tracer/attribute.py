@@ -275,7 +275,7 @@ class _Context:
             if toks[i].low != "according" or toks[i + 1].low != "to" or toks[i].quoted:
                 continue
             src_start = i + 2
-            src_end = np_forward(toks, src_start)
+            src_end = np_forward(toks, src_start, lists=True)
             if src_end <= src_start:
                 continue
             cue = [(toks[i].start, toks[i + 1].end)]
@@ -783,7 +783,12 @@ class _Context:
         spans: list[Span] = []
         if words >= 2:
             spans.append((toks[lead_start].start, trim_end(self.text, toks[lead_start].start, toks[lead_end - 1].end)))
-        if after_ok and (not spans or toks[src_end].text == ","):
+        if after_ok and spans:
+            # "Trump, according to X, has said ...": the clause goes on after the source;
+            # ", according to X, who ..." does not
+            first = toks[after]
+            after_ok = toks[src_end].text == "," and first.text.islower() and first.low not in lx.CLAUSE_BOUNDARIES and first.low not in lx.DETERMINERS and first.low not in ("who", "which", "whose")
+        if after_ok:
             end = self._content_end(index, toks, after)
             if end > toks[after].start:
                 spans.append((toks[after].start, end))

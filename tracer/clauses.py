@@ -499,9 +499,10 @@ _MONTHS_SEASONS = frozenset(
 )
 
 
-def np_forward(toks, k, allow_lower=True) -> int:
+def np_forward(toks, k, allow_lower=True, lists=False) -> int:
     """End (exclusive) of a noun phrase starting at token k: up to a comma, a sentence end,
-    a clause word or a verb."""
+    a clause word or a verb. With lists, "and" joins noun phrases ("polls conducted for the
+    AP and television networks") unless a pronoun follows it."""
     n = len(toks)
     j = k
     while j < n:
@@ -515,7 +516,7 @@ def np_forward(toks, k, allow_lower=True) -> int:
                 continue
         if t.text in ",.;:!?—–()[]" or t.text in QUOTE_TOKENS and j > k:
             break
-        if t.low in ("that", "who", "which", "when", "while", "because", "as", "and", "but") and j > k and not (t.low == "and" and _joins_names(toks, j)):
+        if t.low in ("that", "who", "which", "when", "while", "because", "as", "and", "but") and j > k and not (t.low == "and" and (_joins_names(toks, j) or lists and _joins_list(toks, j))):
             break
         if t.low in lx.CUE_FORMS and j > k and t.low not in lx.AMBIGUOUS_FORMS and t.low not in ("provided", "published", "released"):
             break
@@ -525,6 +526,19 @@ def np_forward(toks, k, allow_lower=True) -> int:
             return k
         j += 1
     return j
+
+
+def _joins_list(toks, j) -> bool:
+    """'and' between two noun phrases up to a comma or the end, with no verb after it."""
+    n = len(toks)
+    if j + 1 >= n or toks[j + 1].low in lx.PRONOUNS:
+        return False
+    for t in toks[j + 1 :]:
+        if t.text in ",.;:!?" or t.quoted:
+            break
+        if t.low in VERBISH or t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS:
+            return False
+    return True
 
 
 def circumstance_run(toks, k, end) -> bool:
