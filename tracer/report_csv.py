@@ -1,0 +1,59 @@
+"""The CSV citation report: one row per hop, the citing page and the page it cites side by side."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .report import Report
+
+CSV_COLUMNS = (
+    "trace_id", "branch", "depth", "claim",
+    "citing_source", "citing_kind", "citing_url", "citing_status", "citing_published", "citing_fetched_at",
+    "citing_sha256", "evidence", "cue", "citing_sentence", "resolved_by",
+    "cited_source", "cited_kind", "cited_link", "cited_url", "cited_status", "cited_published", "cited_sha256",
+    "cited_depth", "stop_reason", "flags",
+)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A cell a spreadsheet would run as a formula is quoted as text (OWASP CSV injection).
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def csv_rows(report: Report) -> list[dict[str, str]]:
+    rows = []
+    for r in report.records:
+        hop, c, cited = r.hop, r.hop.cites, r.cited
+        row = {
+            "trace_id": report.trace.id, "branch": r.branch, "depth": hop.depth, "claim": report.trace.claim,
+            "citing_source": hop.source, "citing_kind": hop.kind, "citing_url": hop.url or hop.requested_url,
+            "citing_status": hop.status, "citing_published": hop.published, "citing_fetched_at": hop.fetched_at,
+            "citing_sha256": hop.sha256, "evidence": hop.evidence,
+            "cue": c.cue if c else None, "citing_sentence": c.sentence if c else None,
+            "resolved_by": c.resolved_by if c else None,
+            "cited_source": c.source if c else None, "cited_kind": c.kind if c else None,
+            "cited_link": c.link if c else None,
+            "cited_url": (cited.hop.url or cited.hop.requested_url) if cited else None,
+            "cited_status": cited.hop.status if cited else None,
+            "cited_published": cited.hop.published if cited else None,
+            "cited_sha256": cited.hop.sha256 if cited else None,
+            "cited_depth": cited.hop.depth if cited else None,
+            "stop_reason": r.stop_reason, "flags": " ".join(hop.flags),
+        }
+        rows.append({k: _csv_cell(row[k]) for k in CSV_COLUMNS})
+    return rows
+
+
+def format_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(csv_rows(report))
+    return out.getvalue()
