@@ -80,8 +80,19 @@ _HINT_WORDS = frozenset(lx.CUE_FORMS) | {"according", "citing", "cited", "report
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+def _that_verb(toks, i) -> bool:
+    """A past-tense verb outside the lexicon that takes a that-clause ("X hinted that ...",
+    "X bragged that ..."): a cue too."""
+    t = toks[i]
+    return (
+        i > 0 and i + 1 < len(toks) and toks[i + 1].low == "that"
+        and t.text.isalpha() and t.text.islower() and t.low.endswith("ed") and len(t.low) > 4
+        and toks[i - 1].low not in lx.DETERMINERS and toks[i - 1].low not in ("so", "such", "was", "were", "is", "are", "be", "been")
+    )
+
+
 def _has_hint(chunk: str) -> bool:
-    if ":" in chunk or "(" in chunk or "―" in chunk or "—" in chunk:
+    if ":" in chunk or "(" in chunk or "―" in chunk or "—" in chunk or "ed that " in chunk:
         return True
     return any(w in _HINT_WORDS or w.lower() in _HINT_WORDS for w in _WORD.findall(chunk))
 
@@ -343,7 +354,9 @@ class _Context:
         title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
         for i in range(n):
             t = toks[i]
-            if t.quoted or i in used or t.low not in lx.CUE_FORMS or t.low in lx.PARTICIPLE_CUES and after_comma(toks, i):
+            if t.quoted or i in used or t.low in lx.PARTICIPLE_CUES and after_comma(toks, i):
+                continue
+            if t.low not in lx.CUE_FORMS and not _that_verb(toks, i):
                 continue
             if t.low in lx.AMBIGUOUS_FORMS and not verb_context(toks, i):
                 continue
@@ -381,7 +394,7 @@ class _Context:
         c0, cue_end = self._content_start(toks, i)
         if c0 is None:
             return None
-        lemma = lx.CUE_FORMS[toks[i].low]
+        lemma = lx.CUE_FORMS.get(toks[i].low, "")
         infinitive = lemma in lx.INFINITIVE_LEMMAS and c0 < len(toks) and toks[c0].low == "to"
         if infinitive and toks[c0 - 1].low != "to":
             pass
@@ -449,7 +462,7 @@ class _Context:
             return None
         if brk <= 0 and toks[0].text not in QUOTE_TOKENS:
             return None
-        if lx.CUE_FORMS[toks[i].low] in lx.HEARER_LEMMAS and k == i + 1:
+        if lx.CUE_FORMS.get(toks[i].low, "") in lx.HEARER_LEMMAS and k == i + 1:
             k = skip_hearer(toks, k)
         k = skip_circumstances(toks, k)
         if quoted_before_break(toks, brk):
