@@ -71,6 +71,38 @@ def test_random_html_never_raises(html):
             assert 0 <= s < e <= len(text)
 
 
+def _sample_page() -> str | None:
+    files = page_files()
+    if not files:
+        return None
+    raw = files[0].read_bytes()
+    return (gzip.decompress(raw) if files[0].suffix == ".gz" else raw).decode("utf-8", "replace")
+
+
+SAMPLE_PAGE = None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_real_page_never_raises(data):
+    """A real page with slices cut out and quote marks, tags and control characters
+    thrown in: extraction and attribution still hold."""
+    global SAMPLE_PAGE
+    if SAMPLE_PAGE is None:
+        SAMPLE_PAGE = _sample_page() or "<html><body><p>He said “no.</p></body></html>"
+    html = SAMPLE_PAGE
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(html)))
+        cut = data.draw(st.integers(0, 2000))
+        insert = data.draw(st.sampled_from(["“", "”", '"', "<p>", "</p>", "<a href='x'>", "</div>", "\x00", " said ", ":", "\n\n"]))
+        html = html[:at] + insert + html[at + cut :]
+    result = analyse_input("mutated.html", html, base_url="https://example.org/")
+    n = len(result["text"])
+    for a in result["attributions"]:
+        for s, e in a["source"] + a["cue"] + a["content"]:
+            assert 0 <= s < e <= n
+
+
 @pytest.mark.parametrize(
     "text",
     [
