@@ -291,3 +291,23 @@ def test_claim_candidates_for_lookups(web_warc, tmp_path):
     assert claim_candidates(db, SEED_CLAIM)[:2] and claim_candidates(db, "Penguins elected a mayor") == []
     assert document_id(COINWIRE, db.execute("select sha256 from documents where url = ?", [COINWIRE]).fetchone()[0]) \
         in claim_candidates(db, SEED_CLAIM)
+
+
+def test_one_corpus_of_every_fixture_web(web_warc, tmp_path):
+    """All the fixture webs in one corpus: each web's claim is answered, the seed and wire answers still hold."""
+    from tracer.fixtures import list_webs, load_web
+
+    db = open_db(tmp_path / "all.db")
+    webs = list_webs()
+    stats = index_warcs(db, [web_warc(name) for name in webs], workers=1)
+    assert stats.documents > 50 and not stats.errors
+    for name in webs:
+        web = load_web(name)
+        if web.claim:
+            result = sources(db, web.claim)
+            assert result["independent_origins"] == len(result["origins"]) >= (1 if result["documents"] else 0)
+    seed = sources(db, SEED_CLAIM)
+    assert sorted(d["url"] for d in seed["documents"]) == sorted([COINWIRE, REUTERS])
+    assert seed["independent_origins"] == 1
+    wire = sources(db, WIRE_CLAIM)
+    assert wire["independent_origins"] == 3 and wire["copies"] == 10

@@ -635,7 +635,7 @@ def index_warcs(
     at ``scheduler``, or a ``client`` given, or a local one). Either way this process alone
     writes the database.
     """
-    files = warc_files(paths)
+    files = list(dict.fromkeys(str(Path(p).resolve()) for p in warc_files(paths)))
     for path in files:
         if not os.path.isfile(path):
             raise CorpusError(f"no such WARC file: {path}")
