@@ -372,7 +372,9 @@ class _Context:
         # participles hang on the subject of an attribution found before them
         for i in range(n):
             t = toks[i]
-            if t.quoted or i in used or t.low not in lx.PARTICIPLE_CUES or not after_comma(toks, i):
+            if t.quoted or i in used or t.low not in lx.PARTICIPLE_CUES:
+                continue
+            if not (after_comma(toks, i) or i > 1 and toks[i - 1].low in ("before", "after", "while", "by") and after_comma(toks, i - 1)):
                 continue
             f = self._participle(index, toks, i, used, out)
             if f is not None:
@@ -448,7 +450,7 @@ class _Context:
             first = toks[i + 1] if i + 1 < n else None
             if first is not None and not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit()):
                 e = i + 1  # "... said that in 1998": no source after the cue
-            if e > i + 1 and e - i <= 10 and not any(t.low in VERBISH for t in toks[i + 1 : e]):
+            if e > i + 1 and e - i <= 14 and not any(t.low in VERBISH for t in toks[i + 1 : e]):
                 src, brk, k = (i + 1, e), cue_start - 1, e
                 k = skip_circumstances(toks, k)
                 if k < n - 1 and toks[k].text == "," and toks[k + 1].text not in QUOTE_TOKENS and not toks[k + 1].low.endswith("ing"):

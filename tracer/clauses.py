@@ -255,7 +255,7 @@ NOT_SPEAKERS = frozenset(
 
 def document_shows(toks, subj, i) -> bool:
     """"The poll showed Clinton ahead": show/find take a bare clause after a document."""
-    if subj is None or lx.CUE_FORMS[toks[i].low] not in ("show", "find"):
+    if subj is None or lx.CUE_FORMS.get(toks[i].low, "") not in ("show", "find"):
         return False
     lows = [t.low for t in toks[subj[0] : subj[1]]]
     head = head_index(lows)
@@ -422,7 +422,7 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
         ):
             end = k  # "Romero in a statement said"
             break
-    if not any(t.text[:1].isalpha() for t in toks[start:end]):
+    if not any(t.text[:1].isalnum() for t in toks[start:end]):
         return None
     # a subject does not start with a verb or preposition
     if toks[start].low in ("to", "of", "for", "with", "by", "from", "about") or toks[start].low in lx.CUE_FORMS and toks[start].low not in lx.AMBIGUOUS_FORMS:
