@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import resource
 import os
 import random
 import shutil
@@ -177,7 +178,8 @@ def bench(size: int, workers: int | None, folder: Path) -> dict:
     stats = index_warcs(db, files, workers=workers)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
-    figures = {"pages": size, "generate_s": round(gen_s, 1), "warc_mb": round(warc_bytes / 1e6, 1),
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the writer, since the start
+    figures = {"pages": size, "generate_s": round(gen_s, 1), "warc_mb": round(warc_bytes / 1e6, 1), "writer_rss_mb": round(rss_mb),
                "index_s": round(stats.seconds, 1), "pages_per_s": round(stats.records / stats.seconds, 1),
                "documents": stats.documents, "db_mb": round(db_size(db_path) / 1e6, 1)}
     for label, claim in (("claim", CLAIM), ("common", COMMON_CLAIM)):
@@ -213,7 +215,7 @@ def main() -> None:
             f = bench(size, args.workers, folder)
             print(f"{f['pages']:>9,} pages | WARC {f['warc_mb']:>7.1f} MB (generated in {f['generate_s']}s) | "
                   f"index {f['index_s']:>7.1f}s = {f['pages_per_s']:>6.1f} pages/s | DB {f['db_mb']:>7.1f} MB "
-                  f"({f['db_mb'] * 1e6 / f['pages'] / 1e3:.1f} kB/page)", flush=True)
+                  f"({f['db_mb'] * 1e6 / f['pages'] / 1e3:.1f} kB/page) | writer peak RSS {f['writer_rss_mb']} MB", flush=True)
             for label in ("claim", "common"):
                 print(f"{'':>9}   sources[{label}]: {f[label + '_documents']} documents, {f[label + '_origins']} origins, "
                       f"{f[label + '_copies']} copies collapsed | cold {f[label + '_cold_s']:.3f}s, "

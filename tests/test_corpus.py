@@ -311,3 +311,11 @@ def test_one_corpus_of_every_fixture_web(web_warc, tmp_path):
     assert seed["independent_origins"] == 1
     wire = sources(db, WIRE_CLAIM)
     assert wire["independent_origins"] == 3 and wire["copies"] == 10
+
+
+def test_progress_bar_only_on_a_terminal(seed_warc, tmp_path, capsys):
+    result = CliRunner().invoke(cli, ["index", str(seed_warc), "--db", str(tmp_path / "a.db"), "--workers", "1"])
+    assert result.exit_code == 0 and "index [" not in result.stderr and "index [" not in result.stdout
+    index_warcs(open_db(tmp_path / "b.db"), [seed_warc], workers=1, progress=True)  # as on a terminal
+    captured = capsys.readouterr()
+    assert "index [" in captured.err and "100.0%" in captured.err and captured.out == ""

@@ -108,3 +108,18 @@ def test_feed_formats():
     assert feed_entries(evil, base) == ("sitemap", [])
     assert feed_entries(b"<html><body>no</body></html>", base) == ("", [])
     assert feed_entries(b"\x1f\x8bnot gzip", base) == ("", [])
+
+
+def test_redirects_are_recorded_and_their_targets_visited(tmp_path):
+    with FixtureWebServer("redirect-404") as server:
+        db = open_db(tmp_path / "crawl.db")
+        start = server.url("https://harbourwatch.example/2021/06/19/a-year-of-ferry-troubles/")
+        stats = crawl(db, [start], depth=1, allow_private=True, delay=0.01)
+        old = server.url("https://www.harbourtimes.example/2020/04/nordlink-job-cuts.html")
+        new = server.url("https://www.harbourtimes.example/news/2020/04/14/nordlink-cuts-120-jobs")
+        assert stats.errors.get("http-404", 0) >= 1 and stats.documents >= 2
+        rows = dict(db.execute("select requested_url, status from crawl_queue").fetchall())
+        assert rows[old] == "error" and rows[new] == "done"
+        assert db.execute("select location from corpus_redirects").fetchall() == [(new,)]
+        fetched = _pages(server, server.requests)
+        assert len(fetched) == len(set(fetched))

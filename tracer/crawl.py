@@ -225,15 +225,23 @@ class Crawler:
         fetch_id = store.save_fetch(self.db, result)
         self.stats.fetched += 1
         outcome = {"status": "done", "status_code": result.status, "error": result.error, "document_id": None}
+        doc = None
         with self.db.atomic():
             final = result.final_url or url
+            is_feed = result.ok and looks_like_feed(result.content_type, result.body)
             for r in result.redirects:
                 self.writer.add_redirect(r.url, r.location)
+            if result.redirects and normalize_url(final) != nurl:  # the target counts as visited too
+                self.seq += 1
+                self.db.execute(
+                    "insert into crawl_queue (url, requested_url, depth, priority, kind, seq, status, parent, seed_host) "
+                    "values (?,?,?,?,?,?,'done',?,?) on conflict(url) do update set status = 'done' "
+                    "where status = 'queued'", (normalize_url(final), final, depth, 1, kind, self.seq, nurl, seed_host))
             if not result.ok:
                 reason = result.error or f"http-{result.status}"
                 self.stats.errors[reason] = self.stats.errors.get(reason, 0) + 1
                 outcome["status"] = "error"
-            elif looks_like_feed(result.content_type, result.body):
+            elif is_feed:
                 feed_kind, urls = feed_entries(result.body[:_MAX_FEED_BYTES], final)
                 if feed_kind:
                     self.stats.feeds += 1
@@ -245,14 +253,21 @@ class Crawler:
                     self.stats.errors["not-a-feed"] = self.stats.errors.get("not-a-feed", 0) + 1
                     outcome["status"] = "skipped"
             elif result.is_html:
-                doc, attributions = read_page(result.text, final)
+                try:
+                    doc, attributions = read_page(result.text, final)
+                except Exception as error:  # noqa: BLE001 - one odd page never stops a crawl
+                    reason = f"parse-error: {type(error).__name__}"
+                    self.stats.errors[reason] = self.stats.errors.get(reason, 0) + 1
+                    doc = None
+                    outcome.update(status="error", error=reason)
+            if doc is not None:
                 doc_id, added = self.writer.add_document(doc, attributions, sha256=result.sha256, fetch_id=fetch_id,
                                                          captured=result.fetched_at)
                 self.stats.documents += added
                 outcome["document_id"] = doc_id
                 if depth < self.depth:
                     self._enqueue_links(doc, attributions, result.text, final, depth + 1, nurl, seed_host)
-            else:
+            elif outcome["status"] == "done" and result.ok and not result.is_html and not is_feed:
                 self.stats.errors["not-html"] = self.stats.errors.get("not-html", 0) + 1
                 outcome["status"] = "skipped"
             self.db.execute(
