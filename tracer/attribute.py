@@ -200,8 +200,12 @@ def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_u
         text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
         rows = attributions_for(text)
     else:
+        from .encoding import decode_text
         from .extract import read_page
 
+        if isinstance(data, bytes):
+            # declared charset, byte-order mark or a guess, as the fetcher decodes pages
+            data = decode_text(data, "text/html")[0] or data.decode("utf-8", errors="replace")
         doc, atts = read_page(data, base_url or (name if "://" in name else ""))
         text = doc.text
         rows = [attribution_to_json(a) for a in atts]
@@ -867,7 +871,11 @@ def _antecedent_test(raw: str):
     words = raw.split()
     if len(words) == 2 and words[0] in ("the", "this", "that"):
         head = words[1]
-        if head in lx.DOCUMENT_WORDS or head in lx.ANONYMOUS_WORDS or head in ("agency", "newspaper", "company", "group", "firm"):
+        if head in ("agency", "company", "group", "firm", "organization", "organisation", "department", "ministry", "government"):
+            return lambda k, n: k == "organisation" or head in n.split()
+        if head in ("newspaper", "paper", "network", "broadcaster", "outlet", "magazine", "station"):
+            return lambda k, n: k == "outlet"
+        if head in lx.DOCUMENT_WORDS or head in lx.ANONYMOUS_WORDS:
             return lambda k, n: head in n.split()
     return None
 

@@ -109,6 +109,7 @@ AMBIGUOUS_FORMS = frozenset(
     counters calculate calculated project projected ruled ruling remark remarks
     pledge pledges vow vows mention mentions caution back backs backed support supports
     plan plans vote votes call calls offer offers offered attack attacks cite cites
+    estimated
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()

@@ -74,7 +74,7 @@ def _kind(words: list[str], lows: list[str]) -> str:
     joined = " ".join(w for w in lows if w not in lx.DETERMINERS)
     head = head_index(lows)
     head_low = lows[head] if head is not None else ""
-    if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and len(w) > 3 for i, w in enumerate(lows)):
+    if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and (len(w) > 3 or words[i].isupper()) for i, w in enumerate(lows)):
         if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS:
             return "outlet"
     if head_low in lx.DOCUMENT_WORDS:
@@ -86,7 +86,7 @@ def _kind(words: list[str], lows: list[str]) -> str:
         return "outlet"
     if head_low in lx.PERSON_WORDS:
         return "person"
-    if head_low in lx.ORGANISATION_WORDS or (head is not None and _acronym_in(words[head])):
+    if head_low in lx.ORGANISATION_WORDS or (head is not None and (_acronym_in(words[head]) or _camel_case(words[head]))):
         return "organisation"
     if any(w in lx.ORGANISATION_WORDS and words[i][:1].isupper() for i, w in enumerate(lows)) and not _has_person_name(words, lows, head):
         return "organisation"
@@ -95,6 +95,11 @@ def _kind(words: list[str], lows: list[str]) -> str:
     if head_low in ("group", "company", "firm", "government", "agency", "administration", "campaign", "committee"):
         return "organisation"
     return "unknown"
+
+
+def _camel_case(word: str) -> bool:
+    """"WeWork", "PayPal", "YouTube": a capital after a lower-case letter names a brand."""
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
 
 
 def _acronym_in(word: str) -> bool:
