@@ -370,6 +370,8 @@ class _Context:
                 continue  # "The Washington Post" (but "Trump Says ..." in a headline)
             if aux_start(toks, i) > 0 and toks[aux_start(toks, i) - 1].low == "to":
                 continue  # "needed to know"
+            if i + 1 < n and toks[i + 1].low == "tank":
+                continue  # "think tank"
             found = self._inverted(index, toks, i, used) or self._forward(index, toks, i, used)
             if found is not None:
                 yield found
@@ -626,8 +628,12 @@ class _Context:
             if toks[first].low in lx.DETERMINERS - {"the"} or toks[i - 1].low in lx.CLAUSE_BOUNDARIES or toks[first].low in NOT_SPEAKERS:
                 return  # "Breaking: ...": not a speaker
             rest = i + 1
-            label = all(t.text.isupper() for t in name if t.text[:1].isalpha()) and len(name) <= 3
+            words = [t for t in name if t.text[:1].isalpha()]
+            label = len(words) == 1 and words[0].text.isupper() and len(words[0].text) >= 3
             quoted = toks[rest].text in QUOTE_TOKENS or toks[rest].text in "‘'"
+            kind = canonical_source(" ".join(t.text for t in name))[1]
+            if not (label or quoted or kind in ("outlet", "organisation", "document")):
+                return  # "Thunder: Host the Lakers", "Star Wars Jedi: Fallen Order": not speakers
             if not label and not quoted and (i - first > 4 or len(toks) - i < 6):
                 return  # "South Carolina: names, names": a list, not a speaker
             s = self.sentences[index]

@@ -425,6 +425,8 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
     if not any(t.text[:1].isalnum() for t in toks[start:end]):
         return None
     # a subject does not start with a verb or preposition
+    if toks[end - 1].low in lx.DETERMINERS or toks[end - 1].low in ("his", "her", "their", "its", "my", "our", "your"):
+        return None  # "His repeated claims", "There's a saying": no subject
     if toks[start].low in ("to", "of", "for", "with", "by", "from", "about") or toks[start].low in lx.CUE_FORMS and toks[start].low not in lx.AMBIGUOUS_FORMS:
         return None
     return start, end

@@ -109,7 +109,7 @@ AMBIGUOUS_FORMS = frozenset(
     counters calculate calculated project projected ruled ruling remark remarks
     pledge pledges vow vows mention mentions caution back backs backed support supports
     plan plans vote votes call calls offer offers offered attack attacks cite cites
-    estimated
+    estimated worry worries
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
@@ -149,6 +149,7 @@ AUXILIARIES = frozenset(
     already just quickly simply flatly even only initially subsequently separately
     apparently allegedly explicitly openly angrily bluntly tearfully proudly calmly
     happily firmly strongly clearly famously ultimately never not n't now just together
+    instead
     doesn isn didn don wasn weren hasn haven hadn won wouldn couldn shouldn aren ain
     ’t 't ’re 're ’ve 've ’ll 'll ’d 'd ’m 'm ’s""".split()
 )
@@ -264,7 +265,8 @@ PERSON_WORDS = frozenset(
     executive executives head spokesman spokeswoman nominee republicans democrats
     lawmaker lawmakers congressman congresswoman rep sen gov mr mrs ms dr pollster
     pollsters host anchor woman man women men resident residents father mother wife
-    husband son daughter friend friends student students worker workers""".split()
+    husband son daughter friend friends student students worker workers family parents
+    residents neighbors neighbours businesses""".split()
 )
 
 PERSON_TITLES = frozenset(

@@ -72,7 +72,7 @@ def _document_name(words: list[str], lows: list[str]) -> str:
 
 def _kind(words: list[str], lows: list[str]) -> str:
     joined = " ".join(w for w in lows if w not in lx.DETERMINERS)
-    head = head_index(lows)
+    head = head_index(lows, [w.endswith(",") for w in words])
     head_low = lows[head] if head is not None else ""
     if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and (len(w) > 3 or words[i].isupper()) for i, w in enumerate(lows)):
         if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS:
@@ -121,8 +121,9 @@ def _has_outlet_phrase(lows: list[str]) -> bool:
     return False
 
 
-def head_index(lows: list[str]) -> int | None:
-    """The head noun: the last word before "of/for/at/with/from/by/who/in"."""
+def head_index(lows: list[str], commas: list[bool] | None = None) -> int | None:
+    """The head noun: the last word before "of/for/at/with/from/by/who/in" or a comma
+    (commas[i]: word i ends with a comma, when lows were stripped of them)."""
     if not lows:
         return None
     end = len(lows)
@@ -132,7 +133,7 @@ def head_index(lows: list[str]) -> int | None:
             break
     # "Stein spokeswoman Melezia Figueroa, ..." -> stop at a comma too
     for i in range(end):
-        if lows[i].endswith(","):
+        if (commas[i] if commas else lows[i].endswith(",")):
             end = i + 1
             break
     return end - 1 if end > 0 else None
