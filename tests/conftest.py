@@ -20,6 +20,8 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACER_DB", str(tmp_path / "tracer.db"))
     # Nor a public web archive: a test that wants one passes memento=[...] (issue 9, tracer/archive.py).
     monkeypatch.setenv("TRACER_MEMENTO", "")
+    # Loopback test servers need no politeness pause; pacing tests set their own delay.
+    monkeypatch.setenv("TRACER_DELAY", "0")
 
 
 @pytest.fixture(scope="session")
