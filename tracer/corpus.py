@@ -1018,16 +1018,35 @@ class ClaimScorer:
         self.groups = [(weight, [tuple(t[:5] for t in _TOKEN.findall(alt.lower())) for alt in alts])
                        for alts, weight in _claim_groups(claim)]
         self.total = sum(w for w, _ in self.groups) or 1.0
-        self.numbers = any(all(k.isdigit() for alt in alts for k in alt) for _, alts in self.groups)
+        self.numbers = any(w == 2.5 for w, _ in self.groups)
+        # one-word alternatives by key (most of them), phrases checked one by one
+        self.single: dict[str, set[int]] = {}
+        self.phrases: list[tuple[int, tuple[str, ...]]] = []
+        for g, (weight, alts) in enumerate(self.groups):
+            if weight == 2.5:
+                continue  # figures: any figure counts (below)
+            for alt in alts:
+                if len(alt) == 1:
+                    self.single.setdefault(alt[0], set()).add(g)
+                elif alt:
+                    self.phrases.append((g, alt))
+        self.figure_weight = sum(w for w, _ in self.groups if w == 2.5)
         self.cache: dict[str, float] = {}
 
     def rough(self, keys: set[str]) -> float:
+        present: set[int] = set()
+        any_figure = False
+        for k in keys:
+            groups = self.single.get(k)
+            if groups:
+                present |= groups
+            elif not any_figure and k[:1].isdigit():
+                any_figure = True
+        for g, alt in self.phrases:
+            if g not in present and all(k in keys for k in alt):
+                present.add(g)
         # the matcher credits a drifted figure too, so any figure counts for the claim's figures
-        any_figure = any(k[:1].isdigit() for k in keys)
-        got = 0.0
-        for weight, alts in self.groups:
-            if weight == 2.5 and any_figure or any(alt and all(k in keys for k in alt) for alt in alts):
-                got += weight
+        got = sum(self.groups[g][0] for g in present) + (self.figure_weight if any_figure else 0.0)
         score = got / self.total
         return score * 0.6 if self.numbers and not any_figure else score
 
@@ -1060,12 +1079,14 @@ class ClaimScorer:
         candidates: list[ClaimMatch] = []
         for i in wanted:
             s = sentences[i]
+            if s is None:  # a probe reads only the sentences around the search hits
+                continue
             text = doc.text[s.start : s.end]
             rough = self.rough(keys_of(i))
             single = self.score(text) if rough >= gate else 0.0
             if rough >= gate:
                 candidates.append(ClaimMatch(i, s.start, s.end, text, single))
-            if i + 1 < len(sentences) and sentences[i + 1].paragraph == s.paragraph:
+            if i + 1 < len(sentences) and sentences[i + 1] is not None and sentences[i + 1].paragraph == s.paragraph:
                 pair_rough = self.rough(keys_of(i) | keys_of(i + 1))
                 if pair_rough >= gate and pair_rough > rough:
                     nxt = sentences[i + 1]
@@ -1150,16 +1171,21 @@ class _Sources:
 
     def search(self) -> None:
         hits = candidate_sentences(self.db, self.claim)
-        by_doc: dict[int, list[int]] = {}
-        order: list[int] = []
-        for chunk_start in range(0, len(hits), 900):
-            chunk = hits[chunk_start : chunk_start + 900]
+        rank = {sid: i for i, sid in enumerate(hits)}
+        wanted = sorted({j for sid in hits for j in (sid - 1, sid, sid + 1)})
+        near: dict[int, dict[int, Sentence]] = {}  # doc -> idx -> sentence, for the hits and their neighbours
+        best: dict[int, int] = {}  # doc -> rank of its best hit
+        hit_idx: dict[int, list[int]] = {}
+        for chunk_start in range(0, len(wanted), 900):
+            chunk = wanted[chunk_start : chunk_start + 900]
             marks = ",".join("?" * len(chunk))
-            for sid, cid, idx in self.db.execute(f"select id, doc, idx from sentences where id in ({marks})", chunk):
-                if cid not in by_doc:
-                    order.append(cid)
-                by_doc.setdefault(cid, []).append(idx)
-        order = order[:_MAX_CANDIDATES]
+            for sid, cid, idx, start, end, para in self.db.execute(
+                    f"select id, doc, idx, start, [end], paragraph from sentences where id in ({marks})", chunk):
+                near.setdefault(cid, {})[idx] = Sentence(start, end, para)
+                if sid in rank:
+                    best[cid] = min(best.get(cid, rank[sid]), rank[sid])
+                    hit_idx.setdefault(cid, []).append(idx)
+        order = sorted(best, key=best.get)[:_MAX_CANDIDATES]
         self.docs.update(_stored_docs(self.db, order))
         misses = 0
         for cid in order:  # best ranked first: stop once a long run of candidates carries nothing
@@ -1168,13 +1194,16 @@ class _Sources:
                 continue
             if misses >= _MAX_MISSES:
                 break
-            sentences = _sentences_of(self.db, doc)
-            probe = Document(url=doc.url, text=doc.text, sentences=sentences)
-            if not self.scorer.matches(probe, by_doc[cid], limit=1):
+            sparse: list[Sentence | None] = [None] * doc.n_sentences
+            for idx, sentence in near[cid].items():
+                if idx < doc.n_sentences:
+                    sparse[idx] = sentence
+            probe = Document(url=doc.url, text=doc.text, sentences=sparse)  # type: ignore[arg-type]
+            if not self.scorer.matches(probe, hit_idx[cid], limit=1):
                 misses += 1
                 continue
             misses = 0
-            _load_document(self.db, doc, sentences)
+            _load_document(self.db, doc)
             doc.matches = self.scorer.matches(doc.document)
             if doc.matches:
                 self._cite(doc)
