@@ -22,6 +22,7 @@ _TOKEN = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|Inc|Corp|Co|Ltd|Jan|Feb"
     r"|Aug|Sept|Oct|Nov|Dec|Mt|Ft|No|Vol|vs|Adm|Cmdr|Supt)\.(?=\s)|(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s[A-Z])"
     # contractions come apart ("doesn" "’t", "I" "’ve", "Trump" "’s") as the scorer's words do
+    r"|\d+(?:[,.]\d+)+"  # "100,000", "3.5"
     r"|\w+(?:[\-.&]\w+|[’'](?!(?:s|re|ve|ll|d|m|t)\b)\w+)*|[’'](?:s|re|ve|ll|d|m|t)\b|''|[^\w\s]",
     re.UNICODE,
 )

@@ -109,7 +109,7 @@ AMBIGUOUS_FORMS = frozenset(
     counters calculate calculated project projected ruled ruling remark remarks
     pledge pledges vow vows mention mentions caution back backs backed support supports
     plan plans vote votes call calls offer offers offered attack attacks cite cites
-    estimated worry worries
+    estimated worry worries suspect suspects suspected
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
@@ -163,7 +163,7 @@ PRONOUNS = frozenset("he she they it we i you who which one".split())
 # Clause openers: a subject never reaches back over them.
 CLAUSE_BOUNDARIES = frozenset(
     """that because while when if as since although though after before whether where
-    which but so yet and or nor whereas unless until once than then""".split()
+    which but so yet and or nor whereas unless until once than then what whatever how why""".split()
 )
 
 # Sentence-initial fillers stripped from a subject.

@@ -97,8 +97,13 @@ def _kind(words: list[str], lows: list[str]) -> str:
     return "unknown"
 
 
+_SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|St|O')")
+
+
 def _camel_case(word: str) -> bool:
-    """"WeWork", "PayPal", "YouTube": a capital after a lower-case letter names a brand."""
+    """"WeWork", "PayPal", "YouTube": a capital after a lower-case letter names a brand
+    (but "McConnell", "DeSantis", "LaGuardia" are surnames)."""
+    word = _SURNAME_PREFIX.sub("", word)
     return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
 
 
