@@ -191,6 +191,8 @@ def clause_stop(toks, c0) -> int:
                 # ", and he added" / ", but conceded that" end the content; ", and of ..." and
                 # ", but could not ..." go on with the same speaker's words
                 after = toks[j + 2] if j + 2 < n else None
+                if after is not None and after.low == "that":
+                    continue  # "said that A, and that B": one content
                 if after is None or after.low in lx.PRONOUNS or after.low in lx.DETERMINERS or after.text[:1].isupper() or after.low in lx.CUE_FORMS:
                     return j
                 continue
