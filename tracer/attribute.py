@@ -454,7 +454,7 @@ class _Context:
             # (but "Smith, a spokesman, said ..." has its subject before the cue)
             e = np_forward(toks, i + 1, allow_lower=True)
             first = toks[i + 1] if i + 1 < n else None
-            if first is not None and not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit()):
+            if first is not None and (first.low == "that" or not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit())):
                 e = i + 1  # "... said that in 1998": no source after the cue
             if e > i + 1 and e - i <= 14 and not any(t.low in VERBISH for t in toks[i + 1 : e]):
                 src, brk, k = (i + 1, e), cue_start - 1, e

@@ -198,6 +198,8 @@ def clause_stop(toks, c0) -> int:
                 continue
             if nxt.low in _CLAUSE_AFTER_COMMA or (nxt.low.endswith("ing") and nxt.text.islower() and len(nxt.low) > 5):
                 return j
+            if nxt.low in ("i", "he", "she", "we", "they") and j + 2 < n and not toks[j + 2].quoted and toks[j + 2].text.isalpha():
+                return j  # "..., I knew ...": the narrator's own clause
         if t.low in ("and", "but") and j + 1 < n and toks[j + 1].low in lx.CUE_FORMS and toks[j + 1].low not in lx.AMBIGUOUS_FORMS:
             return j  # "... and said ..."
     return n
