@@ -160,7 +160,9 @@ def test_text_output_reads_as_a_chain(seed_warc, tmp_path):
     assert lines[1].startswith("[0] CoinWire (200) https://coinwire.example/")
     assert any(line.startswith("[1] Reuters (200) https://www.reuters.com/") for line in lines)
     assert any(line.startswith("[2] ") and "not online" in line for line in lines)
-    assert lines[-2].startswith("Origin: ") and "unlinked-source" in lines[-2]
+    origin = next(line for line in lines if line.startswith("Origin: "))
+    assert "a UN confidential report (document, not online) — unlinked-source" in origin
+    assert any(line.startswith("Verdict: Traced to a primary document") for line in lines)
 
 
 def test_demo_prints_the_seed_chain():

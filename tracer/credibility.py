@@ -639,8 +639,10 @@ def _drift_summary(hops: list[Hop], assessments: list[dict[str, Any]]) -> str | 
         via = f", in {len(structured)} steps" if len(structured) > 1 else ""
         return (f"the number {direction} from “{first['from']}” ({_name(origin_side)}) to “{last['to']}” "
                 f"({_name(last_hop)}) along the way{via}")
+    # a misquote is said once, by the quote-fidelity sentence of the verdict
     return "; ".join(f"{_name(h)} changed the claim ({signal(a, 'drift')['explanation']})"
-                     for h, a in zip(hops, assessments) if signal(a, "drift")["value"] == "changed")
+                     for h, a in zip(hops, assessments)
+                     if signal(a, "drift")["value"] == "changed" and signal(a, "quote-fidelity")["value"] != "altered")
 
 
 def _rating_parts(ratings: list[dict[str, Any]]) -> tuple[float | None, str]:

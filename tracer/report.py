@@ -85,14 +85,25 @@ def format_text(trace: Trace) -> str:
             target = hop.cites.link or "no link"
             cue = f" — “{hop.cites.cue}”" if hop.cites.cue else ""
             lines.append(f"    cites: {hop.cites.source} ({hop.cites.kind}){cue} → {target}")
+        for change in hop.extra.get("drift") or []:
+            lines.append(_wrap("drift: ", change))
+        archived = hop.extra.get("archived")
+        if archived:
+            lines.append(f"    read from archive: {archived.get('url')} (captured {archived.get('captured_at')})")
         if hop.flags:
             lines.append(f"    flags: {', '.join(hop.flags)}")
+    for number, branch in enumerate(trace.branches, start=1):
+        names = " → ".join(h.source or h.url or "?" for h in branch)
+        lines.append(f"Branch {number}: {names}")
     origin = trace.origin
     if origin:
         where = origin.url or "not online"
         lines.append(f"Origin: {origin.name} ({origin.kind}, {where}) — {origin.reason}: {REASONS.get(origin.reason, '')}")
     if trace.flags:
         lines.append(f"Flags: {', '.join(trace.flags)}")
+    verdict = (trace.extra.get("credibility") or {}).get("verdict")
+    if verdict:
+        lines.append(textwrap.fill(f"Verdict: {verdict}", width=100, subsequent_indent="    "))
     return "\n".join(lines)
 
 
