@@ -47,6 +47,24 @@ def fetch_options(fn):
     return fn
 
 
+def politeness_options(fn):
+    """How tracer behaves towards the sites it reads (every command that fetches live)."""
+    for option in reversed(
+        [
+            click.option("--timeout", type=click.FloatRange(0.1, 600), default=None,
+                         help="Seconds one response may take, connection to last byte [default: 30]"),
+            click.option("--delay", type=click.FloatRange(0, 600), default=None,
+                         help="Seconds between two requests to one host [default: 3; robots Crawl-delay if longer]"),
+            click.option("--max-bytes", type=click.IntRange(1), default=None,
+                         help="Largest body accepted [default: 10 MB]"),
+            click.option("--user-agent", default=None,
+                         help="User-Agent header [default: tracer/VERSION (+contact URL)]"),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
 def format_option(*choices: str, default: str = "text"):
     return click.option("--format", "format_", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format")
@@ -90,15 +108,18 @@ def cli():
 @click.argument("url", callback=validate_url)
 @click.option("--claim", required=True, help="The claim as you read it (paraphrase is fine)")
 @fetch_options
-@click.option("--max-hops", type=click.IntRange(1, 50), default=DEFAULT_MAX_HOPS, show_default=True)
+@click.option("--max-hops", type=click.IntRange(1, 50), default=DEFAULT_MAX_HOPS, show_default=True,
+              help="Stop after reading this many pages")
 # issue 9 (tracer/archive.py): dead links are read from web archives
 @click.option("--memento", multiple=True, metavar="URL",
               help="Web archive asked for a dead link: a Memento TimeGate, or a CDX API ending in /cdx "
                    "(repeatable; default: the Internet Archive's Wayback Machine)")
 @click.option("--no-archive-fallback", is_flag=True, help="Never ask web archives for dead or changed pages")
+@politeness_options
 @format_option("text", "json")
 @db_option
-def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, no_archive_fallback, format_, db_path):
+def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, no_archive_fallback,
+              timeout, delay, max_bytes, user_agent, format_, db_path):
     """Trace CLAIM from the page at URL to its origin, storing every hop.
 
     Example: tracer trace https://example.com/story --claim "North Korea stole $2 billion"
@@ -106,7 +127,8 @@ def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, n
     db = open_db(db_path)
     result = run_trace(url, claim, db=db, archives=archives, offline=offline, allow_private=allow_private,
                        max_hops=max_hops, progress=hop_progress(),
-                       memento=memento or None, archive_fallback=not no_archive_fallback)  # issue 9
+                       memento=memento or None, archive_fallback=not no_archive_fallback,  # issue 9
+                       timeout=timeout, delay=delay, max_bytes=max_bytes, user_agent=user_agent)
     if format_ == "json":
         click.echo(dumps(result))
     else:
@@ -209,12 +231,7 @@ def fixtures_pack(web, output):
 @cli.command(name="fetch")
 @click.argument("urls", nargs=-1, required=True)
 @fetch_options
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=None,
-              help="Seconds one response may take, connection to last byte [default: 30]")
-@click.option("--delay", type=click.FloatRange(0, 600), default=None,
-              help="Seconds between two requests to one host [default: 3; robots Crawl-delay if longer]")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest body accepted [default: 10 MB]")
-@click.option("--user-agent", default=None, help="User-Agent header [default: tracer/VERSION (+contact URL)]")
+@politeness_options
 @click.option("--freshness", type=click.FloatRange(0), default=None,
               help="Reuse a stored response younger than this many seconds; 0 always refetches [default: 3600]")
 @format_option("text", "json", "jsonl")

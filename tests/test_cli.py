@@ -1,0 +1,90 @@
+"""The command line as a whole: help, docs, versions, shared options."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from servers import never_answers, page, serve
+from tracer import __version__
+from tracer.cli import cli
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+
+
+def all_commands(group: click.Group = cli, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(all_commands(command, f"{prefix}{name} "))
+    return found
+
+
+@pytest.mark.parametrize("name, command", all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help(name, command):
+    assert command.help, f"tracer {name} has no help text"
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("name", [n for n, _ in all_commands()])
+def test_every_command_is_in_the_readme(name):
+    assert re.search(rf"tracer {re.escape(name)}\b", README), f"README does not mention `tracer {name}`"
+
+
+def test_readme_starts_with_the_two_commands():
+    block = README.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(block) == 2
+    assert block[0].startswith("pip install -e . && tracer demo")
+    assert block[1].startswith('pip install -e ".[test]" && python -m pytest')
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert 'pip install -e ".[test]" && python -m pytest' in ci
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_unknown_command_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["tracee"])
+    assert result.exit_code == 2 and "No such command" in result.stderr
+
+
+def test_trace_timeout_reaches_the_fetcher(tmp_path):
+    with serve({"/slow": never_answers(30)}) as server:
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["trace", server.url("/slow"), "--claim", "anything at all",
+                                          "--allow-private", "--timeout", "0.5", "--format", "json",
+                                          "--db", str(tmp_path / "t.db")])
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["hops"][0]["error"] == "timeout"
+    assert data["origin"]["reason"] == "fetch-error"
+    assert elapsed < 5
+
+
+def test_trace_user_agent_reaches_the_server(tmp_path):
+    seen = []
+
+    def handler(request):
+        seen.append(request.headers.get("User-Agent"))
+        page("<p>Nothing here cites anyone about the moon.</p>")(request)
+
+    with serve({"/robots.txt": page("", status=404, content_type="text/plain"), "/story": handler}) as server:
+        result = CliRunner().invoke(cli, ["trace", server.url("/story"), "--claim", "moon landing was faked",
+                                          "--allow-private", "--user-agent", "factcheck-bot/1.0 (+https://desk.example)",
+                                          "--delay", "0", "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 0, result.stderr
+    assert seen == ["factcheck-bot/1.0 (+https://desk.example)"]
