@@ -148,6 +148,25 @@ def begin_trace(db: Database, trace: Trace, options: dict[str, Any] | None = Non
     return trace.id
 
 
+def _hop_findings(hop: Hop) -> dict[str, Any]:
+    """The columns of a hop that later hops may revise: evidence, citation, flags, extra."""
+    cites = hop.cites
+    return {
+        "evidence": hop.evidence,
+        "evidence_start": hop.evidence_span[0] if hop.evidence_span else None,
+        "evidence_end": hop.evidence_span[1] if hop.evidence_span else None,
+        "match_score": hop.match_score,
+        "cite_source": cites.source if cites else None,
+        "cite_kind": cites.kind if cites else None,
+        "cite_cue": cites.cue if cites else None,
+        "cite_link": cites.link if cites else None,
+        "cite_sentence": cites.sentence if cites else None,
+        "resolved_by": cites.resolved_by if cites else None,
+        "flags": _json(hop.flags),
+        "extra": _json(hop.extra),
+    }
+
+
 def save_hop(
     db: Database,
     trace_id: int,
@@ -159,7 +178,6 @@ def save_hop(
     extra: dict[str, Any] | None = None,
 ) -> int:
     """Write one hop in its own transaction; returns the hop row id."""
-    cites = hop.cites
     row = {
         "trace_id": trace_id,
         "branch": branch,
@@ -172,28 +190,28 @@ def save_hop(
         "kind": hop.kind,
         "title": hop.title,
         "published": hop.published,
-        "evidence": hop.evidence,
-        "evidence_start": hop.evidence_span[0] if hop.evidence_span else None,
-        "evidence_end": hop.evidence_span[1] if hop.evidence_span else None,
-        "match_score": hop.match_score,
-        "cite_source": cites.source if cites else None,
-        "cite_kind": cites.kind if cites else None,
-        "cite_cue": cites.cue if cites else None,
-        "cite_link": cites.link if cites else None,
-        "cite_sentence": cites.sentence if cites else None,
-        "resolved_by": cites.resolved_by if cites else None,
+        **_hop_findings(hop),
         "stop_reason": stop_reason,
         "error": hop.error,
-        "flags": _json(hop.flags),
         "redirects": _json([asdict(r) for r in hop.redirects]),
         "fetch_id": hop.fetch_id,
         "document_id": hop.document_id,
         "sha256": hop.sha256,
         "fetched_at": hop.fetched_at,
-        "extra": _json({**hop.extra, **(extra or {})}),
     }
+    if extra:
+        row["extra"] = _json({**hop.extra, **extra})
     with db.atomic():
         return db["hops"].insert(row).last_pk
+
+
+def update_hop(db: Database, hop_id: int, hop: Hop, *, branch: int | None = None) -> None:
+    """Rewrite what later hops teach about a stored hop (drift, citation, flags, its branch)."""
+    row = _hop_findings(hop)
+    if branch is not None:
+        row["branch"] = branch
+    with db.atomic():
+        db["hops"].update(hop_id, row)
 
 
 def set_stop_reason(db: Database, hop_id: int, reason: str) -> None:

@@ -15,7 +15,6 @@ with the most hops carrying the claim) becomes the main chain, ``Trace.hops``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -135,29 +134,6 @@ def _citation_json(c: Citation, **more: Any) -> dict[str, Any]:
             "resolved_by": c.resolved_by, **more}
 
 
-def _update_hop_row(db: Database, hop_id: int, hop: Hop, branch: int | None = None) -> None:
-    """Rewrite the parts of a stored hop that later hops change: flags, extra, citation, branch."""
-    cites = hop.cites
-    row: dict[str, Any] = {
-        "flags": json.dumps(hop.flags, ensure_ascii=False),
-        "extra": json.dumps(hop.extra, ensure_ascii=False),
-        "cite_source": cites.source if cites else None,
-        "cite_kind": cites.kind if cites else None,
-        "cite_cue": cites.cue if cites else None,
-        "cite_link": cites.link if cites else None,
-        "cite_sentence": cites.sentence if cites else None,
-        "resolved_by": cites.resolved_by if cites else None,
-        "evidence": hop.evidence,
-        "evidence_start": hop.evidence_span[0] if hop.evidence_span else None,
-        "evidence_end": hop.evidence_span[1] if hop.evidence_span else None,
-        "match_score": hop.match_score,
-    }
-    if branch is not None:
-        row["branch"] = branch
-    with db.atomic():
-        db["hops"].update(hop_id, row)
-
-
 def _set_drift(hop: Hop, changes: list[str]) -> list[str]:
     """Put a drift list (possibly empty) on a hop, with its flag; returns the one it replaces."""
     old = hop.extra.pop("drift", [])
@@ -251,7 +227,7 @@ class _Walk:
             store.set_stop_reason(self.db, chain.steps[-1].hop_id, origin.reason)
 
     def update(self, step: _Step) -> None:
-        _update_hop_row(self.db, step.hop_id, step.hop)
+        store.update_hop(self.db, step.hop_id, step.hop)
         for flag in step.hop.flags:
             self.trace.add_flag(flag)
 
@@ -512,9 +488,9 @@ class _Walk:
         old_tail = main.steps[cut:]
         # the old main tail becomes the branch, the branch becomes the main tail
         for step in best.steps:
-            _update_hop_row(self.db, step.hop_id, step.hop, branch=0)
+            store.update_hop(self.db, step.hop_id, step.hop, branch=0)
         for step in old_tail:
-            _update_hop_row(self.db, step.hop_id, step.hop, branch=best.branch)
+            store.update_hop(self.db, step.hop_id, step.hop, branch=best.branch)
         old_origin = main.origin
         main.steps, best.steps = main.steps[:cut] + best.steps, old_tail
         main.origin, best.origin = best.origin, old_origin
@@ -542,7 +518,7 @@ class _Walk:
                 hop.extra["lookup"] = best.lookup
                 if "unlinked-source" not in hop.flags:
                     hop.flags.append("unlinked-source")
-            _update_hop_row(self.db, fork_step.hop_id, hop)
+            store.update_hop(self.db, fork_step.hop_id, hop)
         if main.origin:
             store.set_stop_reason(self.db, main.steps[-1].hop_id, main.origin.reason)
 
@@ -555,7 +531,7 @@ class _Walk:
             for entry in fork_step.hop.extra.get("also_cites", []):
                 if same_source(entry.get("source"), branch.candidate.citation.source):
                     entry["drift"] = branch.fork_drift
-                    _update_hop_row(self.db, fork_step.hop_id, fork_step.hop)
+                    store.update_hop(self.db, fork_step.hop_id, fork_step.hop)
                     break
 
     # ------------------------------------------------------------ the whole walk
