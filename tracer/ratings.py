@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
