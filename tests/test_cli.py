@@ -88,3 +88,12 @@ def test_trace_user_agent_reaches_the_server(tmp_path):
                                           "--delay", "0", "--db", str(tmp_path / "t.db")])
     assert result.exit_code == 0, result.stderr
     assert seen == ["factcheck-bot/1.0 (+https://desk.example)"]
+
+
+@pytest.mark.parametrize("command", [["trace", "https://example.com/story"], ["sources"]])
+@pytest.mark.parametrize("claim", ["", "   ", "?!"])
+def test_empty_claim_is_a_usage_error(command, claim, tmp_path):
+    result = CliRunner().invoke(cli, [*command, "--claim", claim, "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 2
+    assert "the claim is empty" in result.stderr
+    assert not (tmp_path / "t.db").exists()  # nothing was started

@@ -87,6 +87,13 @@ def validate_url(ctx, param, value: str) -> str:
     return value
 
 
+def validate_claim(ctx, param, value: str | None) -> str | None:
+    """A claim needs words to look for: an empty or punctuation-only claim is a usage error."""
+    if value is not None and not any(ch.isalnum() for ch in value):
+        raise click.BadParameter("the claim is empty: type it as you read it, e.g. --claim \"North Korea stole $2 billion\"")
+    return value.strip() if value is not None else None
+
+
 def hop_progress():
     """A line on stderr per hop, only when stderr is a terminal."""
     if not sys.stderr.isatty():
@@ -106,7 +113,7 @@ def cli():
 
 @cli.command(name="trace")
 @click.argument("url", callback=validate_url)
-@click.option("--claim", required=True, help="The claim as you read it (paraphrase is fine)")
+@click.option("--claim", required=True, callback=validate_claim, help="The claim as you read it (paraphrase is fine)")
 @fetch_options
 @click.option("--max-hops", type=click.IntRange(1, 50), default=DEFAULT_MAX_HOPS, show_default=True,
               help="Stop after reading this many pages")
@@ -429,7 +436,7 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, fo
 
 
 @cli.command(name="sources")
-@click.option("--claim", required=True, help="The claim as you read it (paraphrase is fine)")
+@click.option("--claim", required=True, callback=validate_claim, help="The claim as you read it (paraphrase is fine)")
 @click.option("--format", "format_", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @db_option
 def sources_cmd(claim, format_, db_path):
