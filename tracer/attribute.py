@@ -74,10 +74,18 @@ __all__ = [
 
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
-_HINT_WORDS = frozenset(lx.CUE_FORMS) | {"according", "citing", "cited", "reportedly", "asked"} | set(
+_HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | {"according", "citing", "cited", "reportedly", "asked"} | set(
     "poll polls survey surveys study report statement interview video letter memo filing documents document analysis".split()
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion half".split())
+
+
+# Cues that take a place or time of speaking after an inverted source ("..., X said in a
+# statement.", "..., the Times reported at the time.").
+_SETTING_LEMMAS = frozenset("say tell report write add announce confirm note explain reveal claim warn state tweet post".split())
+# "was first reported by X": passive verbs whose "by" agent is the source.
+_PASSIVE_BY_LEMMAS = frozenset("report reveal announce confirm disclose estimate predict forecast".split())
 
 
 def _that_verb(toks, i) -> bool:
@@ -280,9 +288,33 @@ class _Context:
         for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote):
             for f in rule(index, toks, used, out):
                 out.append(f)
+        if len(out) > 1:
+            self._trim_inner(out)
         if not out:
             out.extend(self._quote_after_colon(index, previous))
         return out
+
+    def _trim_inner(self, out: list[_Found]) -> None:
+        """"The mayor denied it, the Times reported": the inner attribution's content stops
+        before the source of the outer one, whose content covers the inner cue."""
+        for g in out:
+            if not g.source or not g.content or not g.cue:
+                continue
+            g0 = min(g.source[0][0], g.cue[0][0])
+            g1 = max(g.source[-1][1], g.cue[-1][1])
+            tail = self.text[g1 : self.sentences[g.sentence].end]
+            if len(tail.split()) > 5 or any(q in tail for q in QUOTE_CHARS):
+                continue  # only a source and cue that close the sentence
+            for f in out:
+                if f is g or not f.cue or not f.content:
+                    continue
+                c0, c1 = f.content[-1]
+                if c0 < g0 < c1 and any(s <= f.cue[0][0] and f.cue[-1][1] <= e <= g0 for s, e in g.content):
+                    end = trim_end(self.text, c0, g0)
+                    while end > c0 and self.text[end - 1] in ",—–- ":
+                        end -= 1
+                    if end > c0:
+                        f.content[-1] = (c0, end)
 
     # "according to X"
     def _according_to(self, index, toks, used, out):
@@ -320,6 +352,9 @@ class _Context:
             while j < len(toks) and toks[j].low in ("first", "previously", "originally", "earlier", "initially"):
                 j += 1
             if j + 1 >= len(toks) or toks[j].low not in ("reported", "stated", "noted", "cited", "revealed", "quoted") or toks[j + 1].low != "by":
+                f = self._as_x_reported(index, toks, i, used)
+                if f is not None:
+                    yield f
                 continue
             src_start = j + 2
             src_end = np_forward(toks, src_start)
@@ -331,6 +366,39 @@ class _Context:
             used.update(range(i, src_end))
             yield _Found([(toks[src_start].start, toks[src_end - 1].end)], [(toks[i].start, toks[j + 1].end)], content, index)
 
+    _AS_CUES = frozenset("reported reports revealed reveals wrote writes noted notes said says disclosed found reported put".split())
+
+    def _as_x_reported(self, index, toks, i, used) -> _Found | None:
+        """"..., as the Harbour Times first reported on Friday." / "as Town Talk revealed
+        last month": a named source, a reporting verb and only circumstances after it."""
+        n = len(toks)
+        k = i + 1
+        if k >= n or not (toks[k].text[:1].isupper() or toks[k].low == "the" and k + 1 < n and toks[k + 1].text[:1].isupper()):
+            return None
+        e = np_forward(toks, k, allow_lower=False)
+        while e > k and toks[e - 1].low in ("first", "previously", "originally", "earlier", "initially", "exclusively", "also", "recently"):
+            e -= 1
+        if e <= k or e - k > 6 or not all(t.text[:1].isupper() or t.low in ("the", "of", "&", "’s", "'s") for t in toks[k:e]):
+            return None
+        c = e
+        while c < n and toks[c].low in ("first", "previously", "originally", "earlier", "initially", "exclusively", "has", "have", "had", "also", "recently"):
+            c += 1
+        if c >= n or toks[c].low not in self._AS_CUES or toks[c].quoted:
+            return None
+        after = skip_setting(toks, skip_circumstances(toks, c + 1))
+        if after < n and toks[after].text not in ".,;!?":
+            return None
+        if after + 2 < n and toks[after].text == "," and toks[after + 1].text not in QUOTE_TOKENS:
+            # "Just weeks ago, as the Times reported, Thor and Beck were ...": the main clause
+            end = self._content_end(index, toks, after + 1)
+            content = [(toks[after + 1].start, end)] if end > toks[after + 1].start else []
+        else:
+            content = self._content_around(index, toks, i, after)
+        if not content:
+            return None
+        used.update(range(i, c + 1))
+        return _Found([(toks[k].start, toks[e - 1].end)], [(toks[e].start, toks[c].end)], content, index)
+
     # "LONDON (Reuters) - ..." at the start of a paragraph
     def _dateline(self, index, toks, used, out):
         s = self.sentences[index]
@@ -338,17 +406,23 @@ class _Context:
         if s.start != p_start or len(toks) < 6:
             return
         for i in range(min(len(toks) - 3, 12)):
-            if toks[i].text == "(" and toks[i + 2].text == ")" and toks[i + 3].text in "-—–:" and toks[i + 1].text[:1].isupper():
+            if toks[i].text != "(" or not toks[i + 1].text[:1].isupper():
+                continue
+            # "(Reuters)", "(Nordic Wire Agency)": up to four capitalised words in brackets
+            close = next((m for m in range(i + 2, min(len(toks) - 1, i + 6)) if toks[m].text == ")"), None)
+            if close is None or not all(t.text[:1].isupper() or t.text in ("&", "-", "/") for t in toks[i + 1 : close]):
+                continue
+            if toks[close + 1].text in "-—–:":
                 if i == 0 or not toks[i - 1].text.isupper() and toks[i - 1].text not in (",", ".") and not toks[i - 1].text[:1].isdigit():
                     # a dateline place is in capitals, or a date precedes the bracket
                     if i > 0 and not any(t.text.isupper() and len(t.text) > 1 for t in toks[:i]):
                         continue
-                rest = i + 4
+                rest = close + 2
                 if rest >= len(toks):
                     return
                 used.update(range(i, rest))
                 content = [(toks[rest].start, self._content_end(index, toks, rest))]
-                yield _Found([(toks[i + 1].start, toks[i + 1].end)], [(toks[i].start, toks[i + 3].end)], content, index)
+                yield _Found([(toks[i + 1].start, toks[close - 1].end)], [(toks[i].start, toks[close + 1].end)], content, index)
                 return
 
     # "X said ...", "..., X said", "..., said X", "X told Y that ..."
@@ -359,6 +433,11 @@ class _Context:
         for i in range(n):
             t = toks[i]
             if t.quoted or i in used or t.low in lx.PARTICIPLE_CUES and after_comma(toks, i):
+                continue
+            if t.low in lx.RECORD_FORMS:
+                found = self._organisation_records(index, toks, i, used)
+                if found is not None:
+                    yield found
                 continue
             if t.low not in lx.CUE_FORMS and not _that_verb(toks, i):
                 continue
@@ -399,6 +478,8 @@ class _Context:
             return None
         if subj is not None and any(k in used for k in range(*subj)):
             return None
+        if passive and i + 2 < len(toks) and toks[i + 1].low == "by" and lx.CUE_FORMS.get(toks[i].low, "") in _PASSIVE_BY_LEMMAS:
+            return self._passive_by(index, toks, cue_start, i, used)
         c0, cue_end = self._content_start(toks, i)
         if c0 is None:
             return None
@@ -438,6 +519,51 @@ class _Context:
             index,
         )
 
+    def _organisation_records(self, index, toks, i, used) -> _Found | None:
+        """"The Ministry of Health has recorded 35 confirmed cases": an organisation's count
+        is its report. Only organisations, outlets and documents, and only for a figure."""
+        n = len(toks)
+        cue_start = aux_start(toks, i)
+        if is_passive(toks, cue_start, i):
+            return None
+        subj = subject_before(toks, cue_start)
+        if subj is None or any(k in used for k in range(*subj)):
+            return None
+        kind = canonical_source(" ".join(t.text for t in toks[subj[0] : subj[1]]))[1]
+        if kind not in ("organisation", "outlet", "document"):
+            return None
+        k = i + 1
+        if k < n and toks[k].low in ("at", "about", "around", "nearly", "almost", "some", "over", "more", "fewer", "less", "a", "an", "its", "the"):
+            k += 1
+            if k < n and toks[k].low == "than":
+                k += 1
+        if k >= n or not (toks[k].text[:1].isdigit() or toks[k].low in _NUMBER_WORDS or toks[k].low in ("record", "total", "rise", "drop", "fall", "increase", "decline", "further")):
+            return None
+        end = self._content_end(index, toks, i + 1)
+        if end <= toks[i + 1].start:
+            return None
+        used.update(range(subj[0], i + 1))
+        return _Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[i].end)], [(toks[i + 1].start, end)], index)
+
+    def _passive_by(self, index, toks, cue_start, i, used) -> _Found | None:
+        """"The figures were first reported by the Coastal Courier": the agent after "by" is
+        the source, the subject is what it reported."""
+        src_end = np_forward(toks, i + 2)
+        while src_end > i + 2 and toks[src_end - 1].low in lx.CIRCUMSTANCE_WORDS | {"first"}:
+            src_end -= 1
+        subj = subject_before(toks, cue_start)
+        if src_end <= i + 2 or subj is None or any(k in used for k in range(subj[0], src_end)):
+            return None
+        if not (toks[i + 2].text[:1].isupper() or toks[i + 2].low in ("the", "a", "an") and src_end > i + 3 and toks[i + 3].text[:1].isupper()):
+            return None  # only named agents: "reported by the Coastal Courier", "by Reuters"
+        used.update(range(subj[0], src_end))
+        return _Found(
+            [(toks[i + 2].start, toks[src_end - 1].end)],
+            [(toks[cue_start].start, toks[i + 1].end)],
+            [(toks[subj[0]].start, toks[subj[1] - 1].end)],
+            index,
+        )
+
     def _inverted(self, index, toks, i, used) -> _Found | None:
         """CONTENT, SOURCE CUE. / CONTENT, CUE SOURCE. / "A," SOURCE CUE, "B". /
         A, SOURCE CUE, B."""
@@ -473,8 +599,13 @@ class _Context:
         if lx.CUE_FORMS.get(toks[i].low, "") in lx.HEARER_LEMMAS and k == i + 1:
             k = skip_hearer(toks, k)
         k = skip_circumstances(toks, k)
+        # where it was said: "on Twitter", "in a statement", "at the time", "in its report"
         if quoted_before_break(toks, brk):
             k = skip_setting(toks, k)
+        elif k + 1 < n and toks[k].low in ("in", "at", "on", "during") and toks[k + 1].low not in ("least", "most", "all", "first", "last") and lx.CUE_FORMS.get(toks[i].low, "") in _SETTING_LEMMAS:
+            j = skip_setting(toks, k)
+            if k < j <= k + 6 and not any(t.low in VERBISH or t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS for t in toks[k:j]) and tail_kind(toks, j) == "end":
+                k = j
         if k < n and toks[k].low == "that":
             return None  # "..., Sanders told MSNBC that ...": a forward cue after an intro
         tail = tail_kind(toks, k)

@@ -299,6 +299,13 @@ def verb_context(toks, i) -> bool:
         return False
     if prev.endswith(("’s", "'s")):
         return False
+    if nxt in (".", "!", "?", "") and i > 1 and toks[i].low in ("reports", "notes", "claims", "estimates", "states", "tweets", "posts", "comments", "remarks", "reported", "noted", "claimed", "estimated", "tweeted", "posted", "commented", "remarked"):
+        # "..., Pulse Digest reports." / "..., the paper notes.": inverted at the sentence end
+        k = i - 1
+        while k > 0 and i - k <= 6 and (toks[k].text[:1].isupper() or toks[k].low in lx.DETERMINERS or toks[k].low in lx.PRONOUNS or _source_noun(toks[k].low)):
+            k -= 1
+        if k < i - 1 and (toks[k].text == "," or toks[k].text in QUOTE_TOKENS) and not toks[k].quoted and prev not in ("meeting", "news", "press", "media", "court", "police", "medical", "field", "program", "programme", "release"):
+            return True
     prev_tok = toks[i - 1] if i > 0 else None
     # the verb reading needs a subject right before it: a name, a pronoun or a head noun
     if prev_tok is not None and not (
@@ -318,6 +325,10 @@ _SUBJECT_HEADS = frozenset(
     team board court council police army firm union state city study poll survey report
     who which that also""".split()
 )
+
+
+def _source_noun(low: str) -> bool:
+    return low in _SUBJECT_HEADS or low in lx.DOCUMENT_WORDS or low in lx.ANONYMOUS_WORDS or low in lx.PERSON_WORDS or low in lx.OUTLET_WORDS
 
 
 def aux_start(toks, i) -> int:

@@ -95,6 +95,10 @@ def _build_forms() -> dict[str, str]:
 
 
 CUE_FORMS: dict[str, str] = _build_forms()
+
+# Counting verbs that report a figure when an organisation does the counting ("the ministry
+# has recorded 35 cases"); a person who "recorded a song" reports nothing.
+RECORD_FORMS = frozenset("recorded records registered registers logged counted counts tallied".split())
 STATE_LEMMAS = frozenset(_STATE_REGULAR.split()) | frozenset(_STATE_IRREGULAR)
 
 # Forms that are just as often nouns or adjectives: accepted as cues only when the
@@ -209,8 +213,11 @@ OUTLET_NAMES = frozenset(p.strip() for p in _OUTLET_PHRASES.replace("\n", "").sp
 OUTLET_WORDS = frozenset(
     """newspaper news agency magazine times post journal tribune herald gazette daily
     radio tv television network broadcaster channel outlet wire press newsletter
-    tabloid weekly blog podcast station newsroom""".split()
+    tabloid weekly blog podcast station newsroom ledger courier digest dispatch bulletin
+    observer monitor sentinel chronicle examiner inquirer mirror talk""".split()
 )
+# Endings of one-word outlet names ("Nordwire", "Finextimes").
+OUTLET_SUFFIXES = ("wire", "news", "post", "times", "digest", "herald", "gazette", "tribune", "journal", "radio", "press")
 # Generic outlet descriptors dropped from a canonical name ("the Reuters news agency").
 OUTLET_DESCRIPTORS = frozenset(
     "message news agency newspaper magazine outlet publication paper wire service site website broadcaster".split()
@@ -227,7 +234,7 @@ ORGANISATION_WORDS = frozenset(
     church embassy mission consulate cabinet regime team staff school college hospital
     industries holdings partners capital ventures technologies systems foundation
     un eu nato fbi cia nsa who imf opec sec fda cdc epa irs doj dhs gop dnc rnc
-    state""".split()
+    state statistics directorate inspectorate secretariat""".split()
 )
 
 # Head nouns of documents: "a report", "the study", "data".
@@ -240,7 +247,8 @@ DOCUMENT_WORDS = frozenset(
     messages tweet tweets post posts video footage documents guidance findings
     testimony note notes order ruling opinion decision bill proposal plan census
     rankings index forecast projections survey dossier affidavit website blog
-    announcement notice white paper draft resolution""".split()
+    announcement notice white paper draft resolution accounts files minutes logs
+    invoices contracts receipts spreadsheet spreadsheets""".split()
 )
 # Carriers whose real source is the "by/from X" that follows ("data provided by X").
 CARRIER_WORDS = frozenset("data figures information numbers statistics estimates".split())

@@ -84,9 +84,44 @@ def _is_boundary(text: str, punct_start: int, after: int, limit: int) -> bool:
     if word in _ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isalpha():
-        return False  # an initial: "John F. Kennedy"
+        return _letter_ends_sentence(text, w, nxt, limit)
     if "." in word and len(word) <= 6:
         return False  # "U.S." "D.C." written with inner dots
+    return True
+
+
+_NEXT_WORD = re.compile(r"[\w’'-]+")
+_INITIAL_AFTER = re.compile(r"[A-Z]\.(?=\s)")
+_PREV_WORD = re.compile(r"([\w’'-]+)\s+$")
+# Words that open a sentence, never a name after an initial.
+_SENTENCE_STARTERS = frozenset(
+    """the a an in it he she they we i this that these those there but and so yet if when
+    while after before as at on for of his her its their our my some many most all no
+    one two three four five six seven eight nine ten however meanwhile still also
+    according""".split()
+)
+
+
+def _letter_ends_sentence(text: str, w: int, nxt: int, limit: int) -> bool:
+    """A single capital letter and a period: an initial ("John F. Kennedy", "E. Jean
+    Carroll", "J. R. R. Tolkien") or a word that ends a sentence ("vitamin D. Deficiency")?"""
+    if _INITIAL_AFTER.match(text, nxt):
+        return False  # another initial follows
+    m = _NEXT_WORD.match(text, nxt)
+    if m is None:
+        return False
+    follower = m.group()
+    if follower.lower() in _SENTENCE_STARTERS:
+        return True
+    if text[w] in "NSEW":
+        return False  # "N. Korea", "S. Carolina"
+    before = _PREV_WORD.search(text, max(0, w - 40), w)
+    if before is None or before.group(1)[:1].isupper():
+        return False  # "Franklin D. Roosevelt", a paragraph-initial "J. Smith"
+    # "by E. Jean Carroll": a name goes on with another capitalised word
+    after = _NEXT_WORD.match(text, m.end() + 1) if m.end() < limit and text[m.end()] == " " else None
+    if after is not None and after.group()[:1].isupper():
+        return False
     return True
 
 

@@ -37,6 +37,9 @@ def canonical_source(raw: str) -> tuple[str | None, str]:
     if kind == "outlet":
         kept = [w for w, lw in zip(words, lows) if lw not in lx.OUTLET_DESCRIPTORS and lw not in lx.DETERMINERS]
         if kept and any(w[:1].isupper() for w in kept):
+            if " ".join(kept).lower() not in lx.OUTLET_NAMES:
+                # "Nordic Wire Agency": capitalised descriptors belong to an unknown name
+                kept = [w for w, lw in zip(words, lows) if w[:1].isupper() or lw not in lx.OUTLET_DESCRIPTORS and lw not in lx.DETERMINERS]
             words = kept
     name = " ".join(words)
     if kind in ("person", "organisation", "outlet", "anonymous"):
@@ -46,23 +49,38 @@ def canonical_source(raw: str) -> tuple[str | None, str]:
     return name.strip(" ,") or None, kind
 
 
+_KEPT_PARTICIPLES = frozenset("obtained seen reviewed leaked".split())
+_DROPPED_PARTICIPLES = frozenset("created conducted commissioned compiled prepared written issued released carried produced done made".split())
+
+
 def _document_name(words: list[str], lows: list[str]) -> str:
     """"a report created by “independent experts” and submitted ..." -> "a report by
-    independent experts"; "The UN report" -> "UN report"."""
+    independent experts"; "The UN report" -> "UN report"; "accounts obtained by the
+    Herald" keeps the outlet (it holds the document, it did not write it)."""
     head = head_index(lows) or 0
     kept = words[: head + 1]
     rest = lows[head + 1 :]
-    if "by" in rest[:3]:
-        k = head + 1 + rest.index("by") + 1
-        by = []
-        for w, lw in zip(words[k:], lows[k:]):
-            if lw in ("and", "to", "on", "in", "for", "at", "with", "which", "that") or w.endswith(","):
-                if w.endswith(","):
-                    by.append(w)
-                break
-            by.append(w)
+    k = head + 1
+    if rest and rest[0] in _KEPT_PARTICIPLES and len(rest) > 1 and rest[1] in ("by", "in"):
+        kept += [words[k], words[k + 1]]
+        k += 2
+    elif rest and rest[0] in _DROPPED_PARTICIPLES and len(rest) > 1 and rest[1] == "by":
+        kept += ["by"]
+        k += 2
+    elif rest and rest[0] in ("by", "from"):
+        kept += [words[k]]
+        k += 1
+    elif len(rest) > 1 and rest[1] == "by" and rest[0] not in ("and", "which", "that"):
+        kept += ["by"]  # "a report submitted by ..."
+        k += 2
+    else:
+        k = len(words)
+    if k < len(words):
+        by = _name_run(words[k:], lows[k:])
         if by:
-            kept += ["by"] + by
+            kept += by
+        else:
+            kept = kept[: head + 1]
     if kept and kept[0].lower() in ("the", "this", "that", "these", "those"):
         kept = kept[1:]
     elif kept and kept[0].lower() == "an":
@@ -70,12 +88,36 @@ def _document_name(words: list[str], lows: list[str]) -> str:
     return " ".join(w.strip("“”\"'‘’,") for w in kept if w.strip("“”\"'‘’,"))
 
 
+def _name_run(words: list[str], lows: list[str]) -> list[str]:
+    """The agent after "by": "independent experts", "the Department of Health", "the
+    Nordvik Herald" (up to a comma or a word that starts a new phrase)."""
+    out: list[str] = []
+    capital = False
+    for i, (w, lw) in enumerate(zip(words, lows)):
+        bare = w.strip("“”\"'‘’")
+        if not bare:
+            continue
+        nxt = next((x.strip("“”\"'‘’") for x in words[i + 1 : i + 3] if x.strip("“”\"'‘’").lower() not in ("the", "a", "an")), "")
+        if lw in ("of", "the", "&") and nxt[:1].isupper() and (out or lw == "the"):
+            out.append(w)
+        elif bare[:1].isupper() or bare[:1].isdigit():
+            out.append(w)
+            capital = True
+        elif not capital and lw not in ("and", "to", "on", "in", "for", "at", "with", "which", "that", "who", "of", "from"):
+            out.append(w)
+        else:
+            break
+        if w.endswith(","):
+            break
+    return out
+
+
 def _kind(words: list[str], lows: list[str]) -> str:
     joined = " ".join(w for w in lows if w not in lx.DETERMINERS)
     head = head_index(lows, [w.endswith(",") for w in words])
     head_low = lows[head] if head is not None else ""
     if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and (len(w) > 3 or words[i].isupper()) for i, w in enumerate(lows)):
-        if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS:
+        if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS and head_low not in _NOT_OUTLET_HEADS:
             return "outlet"
     if head_low in lx.DOCUMENT_WORDS:
         return "document"
@@ -84,6 +126,10 @@ def _kind(words: list[str], lows: list[str]) -> str:
         return "anonymous"
     if head_low in lx.OUTLET_WORDS and named:
         return "outlet"
+    if head_low not in lx.ORGANISATION_WORDS and not any(w in lx.PERSON_WORDS or w in lx.PERSON_TITLES for w in lows) and any(
+        words[i][:1].isupper() and (w in lx.OUTLET_WORDS or len(w) > 6 and w.endswith(lx.OUTLET_SUFFIXES)) for i, w in enumerate(lows)
+    ):
+        return "outlet"  # "Radio Nordvik", "the Daily Ledger", "Nordwire"
     if head_low in lx.PERSON_WORDS:
         return "person"
     if head_low in lx.ORGANISATION_WORDS or (head is not None and (_acronym_in(words[head]) or _camel_case(words[head]))):
@@ -96,6 +142,9 @@ def _kind(words: list[str], lows: list[str]) -> str:
         return "organisation"
     return "unknown"
 
+
+# Heads that make "the Post Office", "the Times Council" an organisation, not an outlet.
+_NOT_OUTLET_HEADS = frozenset("office ministry department council committee court bank university school hospital police party".split())
 
 _SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|St|O')")
 
@@ -133,7 +182,7 @@ def head_index(lows: list[str], commas: list[bool] | None = None) -> int | None:
         return None
     end = len(lows)
     for i, w in enumerate(lows):
-        if i > 0 and w in ("of", "for", "at", "with", "from", "by", "who", "in", "familiar", "close", "on", "to", "which", "that", "provided", "created", "published", "released", "conducted", "taken", "issued", "filed"):
+        if i > 0 and w in ("of", "for", "at", "with", "from", "by", "who", "in", "familiar", "close", "on", "to", "which", "that", "provided", "created", "published", "released", "conducted", "taken", "issued", "filed", "obtained", "seen", "reviewed", "leaked", "compiled", "prepared", "commissioned", "appeared"):
             end = i
             break
     # "Stein spokeswoman Melezia Figueroa, ..." -> stop at a comma too
