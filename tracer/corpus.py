@@ -515,6 +515,7 @@ class IndexStats:
     redirects: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    retried: int = 0  # spans a worker failed on, parsed again in this process
     seconds: float = 0.0
 
     def count(self, outcome: str) -> None:
@@ -532,7 +533,8 @@ class IndexStats:
         return {
             "files": self.files, "files_unchanged": self.files_unchanged, "records": self.records,
             "documents": self.documents, "duplicates": self.duplicates, "redirects": self.redirects,
-            "skipped": dict(sorted(self.skipped.items())), "errors": self.errors, "seconds": round(self.seconds, 3),
+            "skipped": dict(sorted(self.skipped.items())), "errors": self.errors, "retried": self.retried,
+            "seconds": round(self.seconds, 3),
             "pages_per_second": round(self.records / self.seconds, 1) if self.seconds else None,
         }
 
@@ -544,6 +546,8 @@ class IndexStats:
             line += f", {self.files_unchanged} file(s) unchanged since the last run"
         if self.errors:
             line += f", {len(self.errors)} unreadable stretch(es)"
+        if self.retried:
+            line += f", {self.retried} span(s) parsed again in this process after a worker failed"
         return line + f" in {self.seconds:.1f}s"
 
 
@@ -650,7 +654,14 @@ def index_warcs(
         for task in _tasks(db, files, stats, span_bytes, max_bytes):
             while len(pending) >= window:
                 _write(db, writer, *pending.popleft(), stats, bar)
-            pending.append((task, executor.submit(task.fn, *task.args)))
+            try:
+                future = executor.submit(task.fn, *task.args)
+            except Exception as error:  # noqa: BLE001 - the pool is gone (a worker was killed): go on here
+                stats.errors.append(f"parsing processes failed ({type(error).__name__}): parsing goes on in this process")
+                cleanup()
+                executor, window, cleanup = _InlineExecutor(), 1, lambda: None
+                future = executor.submit(task.fn, *task.args)
+            pending.append((task, future))
         while pending:
             _write(db, writer, *pending.popleft(), stats, bar)
     finally:
@@ -767,8 +778,13 @@ def _stream_tasks(path: str, mode: str, start: int, size: int, span_bytes: int, 
 def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: IndexStats, bar: _Progress) -> None:
     try:
         result: SpanResult = future.result()
-    except Exception as error:  # noqa: BLE001 - a worker that died: record it, go on with the next span
-        result = SpanResult(path=task.path, pages=[], errors=[f"{task.path}: worker failed: {type(error).__name__}: {error}"])
+    except Exception:  # noqa: BLE001 - a worker that died (killed, out of memory): parse the span here
+        stats.retried += 1
+        try:
+            result = task.fn(*task.args)
+        except Exception as error:  # noqa: BLE001 - it fails here too: record it, go on with the next span
+            result = SpanResult(path=task.path, pages=[],
+                                errors=[f"{task.path}: span {task.args[1:3]} unreadable: {type(error).__name__}: {error}"])
     added = 0
     with db.atomic():
         for page in result.pages:
