@@ -56,6 +56,7 @@ def test_seed_sources_lists_coinwire_and_reuters_with_one_origin(seed_warc, tmp_
     assert "2 documents added" in out
     result = json.loads(run("sources", "--claim", SEED_CLAIM, "--db", db, "--format", "json"))
     assert set(result) >= {"claim", "documents", "origins", "independent_origins"}
+    assert result["search"]["candidates"] >= 2 and result["search"]["limited"] is False
     urls = [d["url"] for d in result["documents"]]
     assert sorted(urls) == sorted([COINWIRE, REUTERS])
     assert result["independent_origins"] == 1

@@ -1190,6 +1190,7 @@ class _Sources:
         self.scorer = ClaimScorer(claim, threshold)
         self._by_name: dict[str, list[StoredDoc]] = {}
         self._labels: dict[str, list[StoredDoc]] | None = None
+        self.search_info: dict[str, Any] = {"hits": 0, "candidates": 0, "read": 0, "limited": False}
         self.docs: dict[int, StoredDoc] = {}  # every document looked at, matched or not
         self.matched: dict[int, StoredDoc] = {}
         self.origins: dict[int, dict[str, Any]] = {}
@@ -1213,7 +1214,10 @@ class _Sources:
                 if sid in rank:
                     best[cid] = min(best.get(cid, rank[sid]), rank[sid])
                     hit_idx.setdefault(cid, []).append(idx)
-        order = sorted(best, key=best.get)[:_MAX_CANDIDATES]
+        order = sorted(best, key=best.get)
+        self.search_info = {"hits": len(hits), "candidates": len(order), "read": 0,
+                            "limited": len(hits) >= _MAX_HITS or len(order) > _MAX_CANDIDATES}
+        order = order[:_MAX_CANDIDATES]
         self.docs.update(_stored_docs(self.db, order))
         misses = 0
         for cid in order:  # best ranked first: stop once a long run of candidates carries nothing
@@ -1222,6 +1226,7 @@ class _Sources:
                 continue
             if misses >= _MAX_MISSES:
                 break
+            self.search_info["read"] += 1
             sparse: list[Sentence | None] = [None] * doc.n_sentences
             for idx, sentence in near[cid].items():
                 if idx < doc.n_sentences:
@@ -1386,6 +1391,9 @@ class _Sources:
             "origins": origins,
             "independent_origins": len(origins),
             "copies": sum(1 for d in documents if d["copy_of"]),
+            # how far the search went: sentences hit, candidate pages, pages read by the matcher, and
+            # whether the hit or candidate limit was reached (then more pages may carry the claim)
+            "search": self.search_info,
         }
 
 
@@ -1422,6 +1430,10 @@ def format_sources_text(result: dict[str, Any]) -> str:
     copies = result.get("copies", 0)
     lines.append(f"{n_docs} document(s) carry it; {result['independent_origins']} independent origin(s)"
                  + (f"; {copies} near-duplicate cop{'y' if copies == 1 else 'ies'} collapsed" if copies else ""))
+    search = result.get("search") or {}
+    if search.get("limited"):
+        lines.append(f"(the search reached its limit at {search.get('candidates')} candidate pages: "
+                     "more pages may carry the claim)")
     by_origin: dict[str, list[dict[str, Any]]] = {}
     for doc in result["documents"]:
         by_origin.setdefault(json.dumps(doc["origin"], sort_keys=True), []).append(doc)
