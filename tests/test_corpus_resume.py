@@ -47,25 +47,53 @@ def _count(db_path, sql):
         conn.close()
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+
+
 def test_kill_9_mid_index_then_rerun(tmp_path):
     warc = _big_warc(tmp_path / "big.warc.gz")
     db_path = tmp_path / "corpus.db"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tracer", "index", str(warc), "--db", str(db_path), "--workers", "1",
+        [sys.executable, "-m", "tracer", "index", str(warc), "--db", str(db_path), "--workers", "2",
          "--span-bytes", "16384"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
     deadline = time.monotonic() + 120
+    workers: list[int] = []
     try:
         while _count(db_path, "select count(*) from corpus_docs") < 40:
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "index made no progress"
             time.sleep(0.02)
+        workers = _children(proc.pid)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # the parsing processes notice that their parent is gone and exit
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not [w for w in workers if _running(w)]
     done_before = _count(db_path, "select count(*) from corpus_docs")
     assert 40 <= done_before < PAGES, "the index finished before it could be killed"
 

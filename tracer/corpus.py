@@ -706,8 +706,22 @@ def _make_executor(engine: str, workers: int | None, scheduler: str | None, clie
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_watch_parent, initargs=(os.getpid(),))
     return pool, 2 * workers, lambda: pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _watch_parent(parent: int) -> None:
+    """In each pool worker: exit when the parent is gone (killed with -9), instead of waiting forever."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
 
 
 def _tasks(db: Database, files: list[str], stats: IndexStats, span_bytes: int, max_bytes: int) -> Iterator[_Task]:
