@@ -320,3 +320,32 @@ def test_progress_bar_only_on_a_terminal(seed_warc, tmp_path, capsys):
     index_warcs(open_db(tmp_path / "b.db"), [seed_warc], workers=1, progress=True)  # as on a terminal
     captured = capsys.readouterr()
     assert "index [" in captured.err and "100.0%" in captured.err and captured.out == ""
+
+
+def test_two_writers_on_one_database(web_warc, tmp_path):
+    """Two index runs at once on one database (say, a crawl while an index runs): both finish, ids never clash."""
+    import threading
+
+    db_path = tmp_path / "shared.db"
+    open_db(db_path).close()
+    results, errors = {}, []
+
+    def run(name):
+        try:
+            results[name] = index_warcs(open_db(db_path), [web_warc(name)], workers=1, span_bytes=4096)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("wire-copies", "five-hop-chain", "seed")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    conn = sqlite3.connect(db_path)
+    total = sum(r.documents for r in results.values())
+    assert conn.execute("select count(*) from corpus_docs").fetchone()[0] == total >= 18
+    assert conn.execute("select count(*) from sentences").fetchone() == conn.execute(
+        "select sum(n_sentences) from corpus_docs").fetchone() == conn.execute("select count(*) from sentences_fts").fetchone()
+    db = open_db(db_path)
+    assert sources(db, WIRE_CLAIM)["independent_origins"] == 3 and sources(db, SEED_CLAIM)["independent_origins"] == 1

@@ -36,6 +36,7 @@ import time
 import zlib
 from collections import deque
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -334,14 +335,30 @@ def parse_batch(path: str, records: list[RawRecord]) -> SpanResult:
 # ---------------------------------------------------------------- writing
 
 
+@contextmanager
+def write_transaction(db: Database):
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): a second writer on the
+    same database (a crawl while an index runs) waits for it instead of failing half-way."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.execute("COMMIT")
+
+
 class CorpusWriter:
     """Writes parsed pages into the store; the parent process is the only writer."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.conn = db.conn
-        row = self.conn.execute("select coalesce(max(id), 0) from sentences").fetchone()
-        self.next_sentence = row[0] + 1
 
     # -- one page
 
@@ -408,8 +425,8 @@ class CorpusWriter:
 
     def _add_to_corpus(self, doc_id: str, url: str, canonical: str | None, text: str,
                        sentences: list[Sentence], payload_digest: str | None, captured: str | None) -> int:
-        first = self.next_sentence
-        self.next_sentence += len(sentences)
+        # read inside the write transaction (write_transaction), so two writers never share ids
+        first = self.conn.execute("select coalesce(max(id), 0) + 1 from sentences").fetchone()[0]
         corpus_id = self.conn.execute(
             "insert into corpus_docs (document_id, nurl, ncanonical, payload_digest, captured, first_sentence, "
             "n_sentences) values (?,?,?,?,?,?,?)",
@@ -494,7 +511,7 @@ def index_stored_documents(db: Database) -> int:
     if not rows:
         return 0
     writer = CorpusWriter(db)
-    with db.atomic():
+    with write_transaction(db):
         for doc_id, url, canonical, text, fetched_at in rows:
             text = text or ""
             sentences = split_sentences(text, split_paragraphs(text))
@@ -744,7 +761,7 @@ def _tasks(db: Database, files: list[str], stats: IndexStats, span_bytes: int, m
                 continue
             if old_mode == mode and size >= (old_size or 0):
                 start = done  # a killed run, or a file that grew (an appending crawler)
-        with db.atomic():
+        with write_transaction(db):
             db.execute(
                 "insert into corpus_files (path, size, mtime, mode, done_offset, started_at) values (?,?,?,?,?,?) "
                 "on conflict(path) do update set size = excluded.size, mtime = excluded.mtime, mode = excluded.mode, "
@@ -800,7 +817,7 @@ def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: 
             result = SpanResult(path=task.path, pages=[],
                                 errors=[f"{task.path}: span {task.args[1:3]} unreadable: {type(error).__name__}: {error}"])
     added = 0
-    with db.atomic():
+    with write_transaction(db):
         for page in result.pages:
             outcome = writer.add_page(page, task.path)
             stats.count(outcome)

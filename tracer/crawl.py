@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from sqlite_utils import Database
 
 from . import store
-from .corpus import CorpusWriter
+from .corpus import CorpusWriter, write_transaction
 from .warc import normalize_url
 
 PRIORITY_CITED, PRIORITY_FEED, PRIORITY_TEXT, PRIORITY_OTHER = 0, 1, 2, 3
@@ -177,7 +177,7 @@ class Crawler:
         self.seq = row[0]
 
     def add_seeds(self, seeds: Iterable[str]) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             for seed in seeds:
                 parts = urlsplit(seed)
                 if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -226,7 +226,7 @@ class Crawler:
         self.stats.fetched += 1
         outcome = {"status": "done", "status_code": result.status, "error": result.error, "document_id": None}
         doc = None
-        with self.db.atomic():
+        with write_transaction(self.db):
             final = result.final_url or url
             is_feed = result.ok and looks_like_feed(result.content_type, result.body)
             for r in result.redirects:
