@@ -349,3 +349,17 @@ def test_two_writers_on_one_database(web_warc, tmp_path):
         "select sum(n_sentences) from corpus_docs").fetchone() == conn.execute("select count(*) from sentences_fts").fetchone()
     db = open_db(db_path)
     assert sources(db, WIRE_CLAIM)["independent_origins"] == 3 and sources(db, SEED_CLAIM)["independent_origins"] == 1
+
+
+def test_a_record_cut_at_the_end_is_read_when_the_file_is_complete(tmp_path):
+    """A crawler still writing its WARC: the half-written last record is read on the next run."""
+    full = _member_warc(tmp_path / "full.warc.gz").read_bytes()
+    growing = tmp_path / "growing.warc.gz"
+    growing.write_bytes(full[:-40])  # the last record (the timetable page) is cut short
+    db_path = tmp_path / "grow.db"
+    first = index_warcs(open_db(db_path), [growing], workers=1)
+    assert len(first.errors) == 1 and "https://lindqvist.example/timetable" not in _urls(db_path)
+    growing.write_bytes(full)  # the crawler finished the record
+    second = index_warcs(open_db(db_path), [growing], workers=1)
+    assert second.documents == 1 and not second.errors
+    assert _urls(db_path) == EXPECTED

@@ -105,6 +105,8 @@ class SpanResult:
     pages: list[Page]
     errors: list[str] = field(default_factory=list)
     records: int = 0  # every record read, of any type
+    # a record cut short at the end of the file (a crawler still writing it): the next run starts there
+    resume_at: int | None = None
 
 
 def _is_html_type(content_type: str | None) -> bool:
@@ -279,6 +281,23 @@ def find_member_start(f, start: int, limit: int | None = None) -> int | None:
     return None
 
 
+def _member_complete(f, offset: int) -> bool:
+    """Does the gzip member at offset end properly (its trailer written)?"""
+    f.seek(offset)
+    inflater = zlib.decompressobj(31)
+    while not inflater.eof:
+        chunk = f.read(1 << 16)
+        if not chunk:
+            return False
+        try:
+            inflater.decompress(chunk, 1 << 16)
+            while inflater.unconsumed_tail and not inflater.eof:
+                inflater.decompress(inflater.unconsumed_tail, 1 << 16)
+        except zlib.error:
+            return False
+    return True
+
+
 def _member_holds_warc(f, offset: int) -> bool:
     f.seek(offset)
     data = f.read(4096)
@@ -312,6 +331,7 @@ def parse_span(path: str, start: int, end: int, max_bytes: int = DEFAULT_MAX_BYT
         while pos is not None and pos < end:
             f.seek(pos)
             iterator = ArchiveIterator(f)
+            last = None
             try:
                 for record in iterator:
                     offset = iterator.offset  # where this record starts
@@ -319,11 +339,20 @@ def parse_span(path: str, start: int, end: int, max_bytes: int = DEFAULT_MAX_BYT
                         return result
                     result.records += 1
                     result.pages.append(parse_record(raw_record(record, offset, max_bytes)))
+                    last = offset
+                if last is not None and not _member_complete(f, last):
+                    # the file ends inside its last record (a crawler still writing it): leave it for later
+                    result.pages = [page for page in result.pages if page.offset != last]
+                    result.records -= 1
+                    result.errors.append(f"{path}@{last}: the last record is cut short")
+                    result.resume_at = last
                 return result
             except Exception as error:  # noqa: BLE001 - corrupt gzip, truncated member, bad header
                 bad = iterator.offset
                 result.errors.append(f"{path}@{bad}: {type(error).__name__}: {str(error).strip()[:200]}")
                 pos = find_member_start(f, bad + 1, end)
+                if pos is None and end >= os.fstat(f.fileno()).st_size:
+                    result.resume_at = bad
     return result
 
 
@@ -828,8 +857,9 @@ def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: 
             "update corpus_files set done_offset = ?, records = records + ?, documents = documents + ?, "
             "errors = case when ? = '' then errors else coalesce(errors || char(10), '') || ? end, "
             "finished_at = ? where path = ?",
-            (task.end, result.records, added, "\n".join(result.errors), "\n".join(result.errors),
-             utcnow() if task.last else None, task.path),
+            (task.end if result.resume_at is None else result.resume_at, result.records, added,
+             "\n".join(result.errors), "\n".join(result.errors),
+             utcnow() if task.last and result.resume_at is None else None, task.path),
         )
     bar.update(stats, task.progress_bytes)
 
@@ -1465,16 +1495,13 @@ def format_sources_text(result: dict[str, Any]) -> str:
     if search.get("limited"):
         lines.append(f"(the search reached its limit at {search.get('candidates')} candidate pages: "
                      "more pages may carry the claim)")
-    by_origin: dict[str, list[dict[str, Any]]] = {}
-    for doc in result["documents"]:
-        by_origin.setdefault(json.dumps(doc["origin"], sort_keys=True), []).append(doc)
+    by_url = {doc["url"]: doc for doc in result["documents"]}
     for i, origin in enumerate(result["origins"], 1):
         where = origin["url"] or "not online"
         lines.append("")
         lines.append(f"Origin {i}: {origin['name'] or '(unnamed)'} — {where} [{origin.get('reason')}] "
                      f"({len(origin['documents'])} document(s))")
-        docs = by_origin.get(json.dumps({k: v for k, v in origin.items() if k != "documents"}, sort_keys=True), [])
-        for doc in docs:
+        for doc in (by_url[u] for u in origin["documents"]):
             date = (doc["published"] or "")[:10] or "----------"
             lines.append(f"  {date}  {doc['publisher'] or _host(doc['url'])}  {doc['url']}")
             if doc["copy_of"]:
