@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from webserver import FixtureWebServer
 
 from tracer.cli import cli
-from tracer.corpus import sources
+from tracer.corpus import index_warcs, sources
 from tracer.crawl import crawl, feed_entries
 from tracer.store import open_db
 
@@ -123,3 +123,17 @@ def test_redirects_are_recorded_and_their_targets_visited(tmp_path):
         assert db.execute("select location from corpus_redirects").fetchall() == [(new,)]
         fetched = _pages(server, server.requests)
         assert len(fetched) == len(set(fetched))
+
+
+def test_the_crawls_own_warcs_index_to_the_same_corpus(server, tmp_path):
+    db = open_db(tmp_path / "crawl.db")
+    crawl(db, [server.url("https://www.harborledger.example/feed.rss"), server.url(RIVERSIDE)], depth=1,
+          allow_private=True, delay=0.01)
+    crawled = {r[0] for r in db.execute("select d.url from documents d join corpus_docs c on c.document_id = d.id")}
+    warcs = tmp_path / "crawl-warc"
+    assert any(warcs.iterdir())
+    again = open_db(tmp_path / "again.db")
+    stats = index_warcs(again, [warcs], workers=1)
+    indexed = {r[0] for r in again.execute("select d.url from documents d join corpus_docs c on c.document_id = d.id")}
+    assert indexed == crawled and stats.skipped.get("record-request", 0) >= len(crawled)
+    assert sources(again, CLAIM)["independent_origins"] == sources(db, CLAIM)["independent_origins"]
