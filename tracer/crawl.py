@@ -228,6 +228,8 @@ class Crawler:
         doc = None
         with write_transaction(self.db):
             final = result.final_url or url
+            if kind == "seed" and result.redirects:
+                seed_host = urlsplit(final).netloc.lower() or seed_host  # example.com -> www.example.com
             is_feed = result.ok and looks_like_feed(result.content_type, result.body)
             for r in result.redirects:
                 self.writer.add_redirect(r.url, r.location)
