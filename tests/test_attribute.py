@@ -451,3 +451,54 @@ def test_sentence_splitter_single_letter_before_a_new_sentence():
     for kept in ("He met John F. Kennedy in 1960.", "The book by J. R. R. Tolkien sold well.",
                  "The column by E. Jean Carroll ran on Monday."):
         assert len(split_sentences(kept)) == 1, kept
+
+
+# --- recall on news phrasing: impressions, appositives, titles -----------------------------
+
+
+def test_impressions_have_no_source():
+    text = "The statistics, which nobody has checked, appear to be fabricated."
+    a = one(extract_attributions(text))
+    assert a.source == [] and spans_text(text, a.cue) == "appear"
+    assert [text[s:e] for s, e in a.content] == ["The statistics", "to be fabricated"]
+    text = "Trump is expected to deliver a victory speech later tonight."
+    a = one(extract_attributions(text))
+    assert a.source == [] and spans_text(text, a.cue) == "is expected"
+    assert [text[s:e] for s, e in a.content] == ["Trump", "to deliver a victory speech later tonight"]
+    text = "New Hampshire seems stable, but that could change."
+    a = one(extract_attributions(text))
+    assert [text[s:e] for s, e in a.content] == ["New Hampshire", "stable"]
+    # showing up somewhere is not an impression
+    assert extract_attributions("He appeared on Fox News on Sunday.") == []
+
+
+def test_hedged_speech_keeps_the_speaker():
+    check("Mr. Cruz seemed to mock his vague tough talk.", "Mr. Cruz", "seemed to mock", "his vague tough talk")
+
+
+def test_subject_with_a_relative_clause_or_an_interruption():
+    check("Humphrey, who calls Trump a “sociopath,” said he doubts the plan.", "Humphrey", "said", "he doubts the plan")
+    check("Sanders, meanwhile, who sits at zero endorsements, said that fact speaks volumes.", "Sanders", "said", "that fact speaks volumes")
+    check("Clinton, during a town hall meeting in Columbus, Ohio, said she would close the mines.", "Clinton", "said", "she would close the mines")
+    check("Kasich (who has 25 delegates) said it is possible.", "Kasich (who has 25 delegates)", "said", "it is possible", source_name="Kasich")
+    text = "Mr. Leenders, who estimated that a third of the workers backed Trump, said he voted for Obama."
+    check(text, "Mr. Leenders", "said", "he voted for Obama")
+    check(text, "who", "estimated", "that a third of the workers backed Trump", source_name="Mr. Leenders")
+
+
+def test_inverted_source_with_a_title_in_lower_case():
+    check('"It is a yellow light," said election lawyer Joe Birkenstock.', "election lawyer Joe Birkenstock", "said", '"It is a yellow light,"', kind="person")
+    a = check('"I will not say it is a mistake," said retired neurosurgeon Ben Carson, asked about his claims.',
+              "retired neurosurgeon Ben Carson", "said", '"I will not say it is a mistake,"')
+    assert a.source_name == "retired neurosurgeon Ben Carson"
+    text = '"It is not normal," said Weaver, who said executives often fail to understand that.'
+    check(text, "Weaver", "said", '"It is not normal,"')
+    who = one(by_source(text, extract_attributions(text), "who"))
+    assert who.source_name == "Weaver" and spans_text(text, who.content) == "executives often fail to understand that"
+
+
+def test_verb_groups_and_quantities():
+    check("He's said he gets his ideas from a novel.", "He", "'s said", "he gets his ideas from a novel")
+    check("Gore's friends have in the past said he was staying quiet.", "Gore's friends", "have in the past said", "he was staying quiet")
+    check("About four in 10 said they were angry.", "About four in 10", "said", "they were angry")
+    check("A woman asked for a photo and Clinton said, “as long as it is legal.”", "Clinton", "said", "“as long as it is legal.”")

@@ -32,8 +32,10 @@ from .clauses import (  # the rules' building blocks
     SURVEY_WORDS,
     VERBISH,
     after_comma,
+    appositive_subject,
     aux_start,
     circumstance_run,
+    clause_subject,
     clause_opener,
     clause_stop,
     document_shows,
@@ -74,10 +76,34 @@ __all__ = [
 
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
-_HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | {"according", "citing", "cited", "reportedly", "asked"} | set(
+_HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"according", "citing", "cited", "reportedly", "asked"} | set(
     "poll polls survey surveys study report statement interview video letter memo filing documents document analysis".split()
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_ABBREV_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Rev|St|Jr|Sr)|\b[A-Z])\.$")
+
+
+def _setting_before(toks, k, that) -> bool:
+    """"said after a lunch on Tuesday that ...": a place or time between the cue and "that"."""
+    return toks[k].low in ("in", "at", "on", "during", "after", "before", "following", "over", "while", "from") and not any(
+        t.low in VERBISH or t.low in lx.CUE_FORMS or t.quoted for t in toks[k + 1 : that]
+    )
+
+
+def _participle_word(t) -> bool:
+    return t.text.islower() and (t.low.endswith("ing") or t.low.endswith("ed") and len(t.low) > 4)
+
+
+# Lower-case titles before a name after an inverted cue ("said former Gov. Ed Rendell",
+# "said election lawyer Joe Birkenstock", "said retired neurosurgeon Ben Carson").
+def _titled_name(toks, k, e) -> bool:
+    if e - k < 2 or toks[k].low in INTRO_WORDS or toks[k].low in lx.CLAUSE_BOUNDARIES or toks[k].low in VERBISH or toks[k].low in lx.CUE_FORMS:
+        return False
+    caps = [t for t in toks[k:e] if t.text[:1].isupper()]
+    return bool(caps) and toks[e - 1].text[:1].isupper() and all(t.text.isalpha() or t.text in (".", "-") or t.text[:1].isupper() for t in toks[k:e])
+
+
+_COMPLEMENT_ENDS = frozenset("but and while which who whose as although though because so when where if whereas".split())
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion half".split())
 
 
@@ -285,7 +311,7 @@ class _Context:
         out: list[_Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote):
+        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if len(out) > 1:
@@ -470,6 +496,8 @@ class _Context:
         cue_start = aux_start(toks, i)
         passive = is_passive(toks, cue_start, i)
         subj = None if passive else subject_before(toks, cue_start)
+        if not passive and (subj is None or any(k in used for k in range(*subj))):
+            subj = appositive_subject(toks, cue_start) or subj
         shared_source = None
         if subj is None and not passive and cue_start > 0 and toks[cue_start - 1].low in ("and", "but"):
             # "Graham called Trump “crazy” and said ...": the same subject speaks again
@@ -580,16 +608,32 @@ class _Context:
             # (but "Smith, a spokesman, said ..." has its subject before the cue)
             e = np_forward(toks, i + 1, allow_lower=True)
             first = toks[i + 1] if i + 1 < n else None
-            if first is not None and (first.low == "that" or not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit())):
+            if first is not None and (first.low == "that" or not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit() or _titled_name(toks, i + 1, e))):
                 e = i + 1  # "... said that in 1998": no source after the cue
+            elif first is not None and first.low in lx.PRONOUNS and e > i + 2:
+                e = i + 1  # '“A,” said he doubts ...' is no inverted source: "he" opens the content
             if e > i + 1 and e - i <= 14 and not any(t.low in VERBISH for t in toks[i + 1 : e]):
+                if e + 1 < n and toks[e].low in ("who", "whose") and not toks[e].quoted:
+                    # "said a former official who oversaw the inquiry": the clause names the speaker
+                    w = e + 1
+                    while w < n and w - e < 16 and toks[w].text not in ",;.!?—–" and toks[w].low not in ("and", "but") and not toks[w].quoted and toks[w].text not in QUOTE_TOKENS:
+                        w += 1
+                    if w < n and toks[w].low in ("and", "but"):
+                        e = w  # "... who oversaw X and described Y": the speaker's next act
+                    elif w >= n or toks[w].text in ",;.!?—–":
+                        e = w
                 src, brk, k = (i + 1, e), cue_start - 1, e
                 k = skip_circumstances(toks, k)
-                if k < n - 1 and toks[k].text == "," and toks[k + 1].text not in QUOTE_TOKENS and not toks[k + 1].low.endswith("ing"):
+                if k < n - 1 and toks[k].text == "," and toks[k + 1].text not in QUOTE_TOKENS and not _participle_word(toks[k + 1]):
                     e = k + 1
                     while e < n and toks[e].text not in ".;!?" and toks[e].text not in QUOTE_TOKENS:
-                        if toks[e].text == "," and e + 1 < n and toks[e + 1].low.endswith("ing"):
-                            break  # ", referring to ...": the speaker's action, not the speaker
+                        if toks[e].text == "," and e + 1 < n and _participle_word(toks[e + 1]):
+                            break  # ", referring to ...", ", asked about ...": the speaker's act, not the speaker
+                        if toks[e].low in ("who", "which") and toks[e - 1].text == "," and any(
+                            t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS for t in toks[e + 1 : min(n, e + 4)]
+                        ):
+                            e -= 1
+                            break  # "said Weaver, who said ...": a new attribution
                         e += 1
                     src, k = (i + 1, e), e
         if src is None or any(x in used for x in range(*src)):
@@ -609,6 +653,8 @@ class _Context:
         if k < n and toks[k].low == "that":
             return None  # "..., Sanders told MSNBC that ...": a forward cue after an intro
         tail = tail_kind(toks, k)
+        if tail == "other" and src[0] > i and k < n and toks[k].low in ("and", "but") and k + 1 < n and toks[k + 1].text.islower():
+            tail = "end"  # "..., said X who oversaw Y and described Z": X's next act
         before = self._content_before(index, toks, brk)
         if not before:
             return None
@@ -686,8 +732,8 @@ class _Context:
     # "X, citing Y" -> Y nested in X's attribution
     def _citing(self, index, toks, used, out):
         for i in range(len(toks) - 1):
-            if toks[i].low != "citing" or toks[i].quoted:
-                continue
+            if toks[i].low != "citing" or toks[i].quoted or i + 1 < len(toks) and (toks[i + 1].text in QUOTE_TOKENS or toks[i + 1].text in "‘'"):
+                continue  # "citing ''the unique magic of Trump''": words, not a source
             src_end = np_forward(toks, i + 1)
             if src_end <= i + 1:
                 continue
@@ -724,6 +770,63 @@ class _Context:
                 continue
             used.add(i)
             yield _Found([], [(t.start, t.end)], [(toks[k].start, toks[comma - 1].end)], index)
+
+    # "X seems to ...", "X is expected to ...", "X is widely seen as ...": no one named
+    def _impressions(self, index, toks, used, out):
+        n = len(toks)
+        for i in range(1, n - 1):
+            t = toks[i]
+            if t.quoted or i in used or not t.text.islower():
+                continue
+            if t.low in lx.SEEM_FORMS:
+                nxt = toks[i + 1]
+                if nxt.low in lx.APPEARANCE_WORDS or nxt.text in ".,;:!?" or nxt.quoted or nxt.text in QUOTE_TOKENS:
+                    continue
+                if nxt.low == "to" and i + 2 < n and toks[i + 2].low in lx.DETERMINERS | {"me", "him", "her", "us", "them", "be"} - {"be"}:
+                    continue  # "it appeared to the crowd"
+                c0 = i + 1
+            elif t.low in lx.JUDGED_FORMS:
+                cue_start = aux_start(toks, i)
+                if not any(x.low in ("is", "are", "was", "were", "be", "been", "being", "’s", "'s") for x in toks[cue_start:i]):
+                    continue
+                nxt = toks[i + 1].low
+                if t.low in ("expected",):
+                    if nxt not in ("to", "in", "on", "by", "at", "next", "this", "later", "soon", "within") or nxt == "by" :
+                        continue
+                elif nxt not in ("as", "to") and not (t.low in ("considered", "deemed", "thought", "believed") and toks[i + 1].text.isalpha() and toks[i + 1].low not in INTRO_WORDS and toks[i + 1].low not in lx.DETERMINERS):
+                    continue
+                if nxt == "to" and i + 2 < n and toks[i + 2].low not in ("be", "have") and t.low not in ("expected", "believed", "thought", "rumored", "rumoured"):
+                    continue  # "known to everyone", "seen to it"
+                c0 = i + 1
+            else:
+                continue
+            cue_start = aux_start(toks, i)
+            subj = clause_subject(toks, cue_start)
+            if subj is None or any(k in used for k in range(*subj)):
+                continue
+            end = self._content_end(index, toks, c0)
+            for j in range(c0 + 1, n - 1):  # "New Hampshire seems stable, but that could change"
+                if toks[j].quoted or toks[j].text in QUOTE_TOKENS:
+                    break
+                if toks[j].text == ";" or toks[j].text == "," and toks[j + 1].low in _COMPLEMENT_ENDS:
+                    end = min(end, trim_end(self.text, toks[c0].start, toks[j].start))
+                    break
+            if end <= toks[c0].start:
+                continue
+            used.update(range(cue_start, i + 1))
+            if toks[c0].low == "to" and c0 + 1 < n and toks[c0 + 1].low in lx.CUE_FORMS and lx.CUE_FORMS[toks[c0 + 1].low] not in lx.STATE_LEMMAS and c0 + 2 < n:
+                # "Mr. Cruz seemed to mock his talk": the subject speaks, hedged
+                yield _Found(
+                    [(toks[subj[0]].start, toks[subj[1] - 1].end)],
+                    [(toks[cue_start].start, toks[c0 + 1].end)],
+                    [(toks[c0 + 2].start, end)],
+                    index,
+                )
+                continue
+            content = [(toks[c0].start, end)]
+            if not (subj[1] - subj[0] == 1 and toks[subj[0]].low in ("it", "there")):
+                content.insert(0, (toks[subj[0]].start, toks[subj[1] - 1].end))  # "it seems": no subject
+            yield _Found([], [(toks[cue_start].start, toks[i].end)], content, index)
 
     # "In a CNN poll released Sunday, Clinton led by 4 points": the document is the source
     def _in_document(self, index, toks, used, out):
@@ -846,7 +949,7 @@ class _Context:
                 continue  # 'told MSNBC's "Morning Joe" that ...'
             if toks[j].text in ",;:" or toks[j].quoted or toks[j].text in QUOTE_TOKENS or toks[j].low in lx.CUE_FORMS:
                 break
-        if that is not None and (that == k or circumstance_run(toks, k, that) or lemma in lx.HEARER_LEMMAS):
+        if that is not None and (that == k or circumstance_run(toks, k, that) or lemma in lx.HEARER_LEMMAS or _setting_before(toks, k, that)):
             return that, cue_end
         if k < n and toks[k].low in ("in", "to") and k + 2 < n and toks[k + 2].low in ("statement", "interview", "tweet", "post", "email", "letter", "release"):
             cue_end = k + 3
@@ -1024,10 +1127,18 @@ def _relative_antecedent(ctx: _Context, pos: int) -> str | None:
     while j >= 0 and text[j] in " ,":
         j -= 1
     start = j
-    while start > 0 and text[start - 1] not in ",.;:\n“”\"(":
+    while start > 0:
+        ch = text[start - 1]
+        if ch == "." and _ABBREV_BEFORE.search(text, max(0, start - 6), start):
+            start -= 1  # "Mr. Leenders", "John F. Kennedy"
+            continue
+        if ch in ",.;:\n“”\"(":
+            break
         start -= 1
-    phrase = text[start : j + 1].strip()
-    return phrase or None
+    words = text[start : j + 1].split()
+    while words and (words[0].lower() in lx.CUE_FORMS or words[0].strip("“”\"'‘’") == ""):
+        words = words[1:]  # "..., said Weaver, who said": the name after the cue
+    return " ".join(words) or None
 
 
 def _assign_parents(found: list[_Found], atts: list[Attribution]) -> None:

@@ -200,6 +200,8 @@ def clause_stop(toks, c0) -> int:
                 return j
             if nxt.low in ("i", "he", "she", "we", "they") and j + 2 < n and not toks[j + 2].quoted and toks[j + 2].text.isalpha():
                 return j  # "..., I knew ...": the narrator's own clause
+            if nxt.low in lx.CUE_FORMS and nxt.low not in lx.AMBIGUOUS_FORMS and nxt.text.islower() and not nxt.low.endswith("ing"):
+                return j  # "who estimated that A, said B": the outer clause's cue
         if t.low in ("and", "but") and j + 1 < n and toks[j + 1].low in lx.CUE_FORMS and toks[j + 1].low not in lx.AMBIGUOUS_FORMS:
             return j  # "... and said ..."
     return n
@@ -295,7 +297,7 @@ def verb_context(toks, i) -> bool:
     """For cue forms that double as nouns: is this one a verb?"""
     prev = toks[i - 1].low if i > 0 else ""
     nxt = toks[i + 1].low if i + 1 < len(toks) else ""
-    if prev in lx.DETERMINERS or prev in ("of", "to", "for", "with", "by", "on", "in", "and", "new", "’s", "'s"):
+    if prev in lx.DETERMINERS or prev in ("of", "to", "for", "with", "by", "on", "in", "and", "new", "’s", "'s", "one", "at"):
         return False
     if prev.endswith(("’s", "'s")):
         return False
@@ -334,8 +336,18 @@ def _source_noun(low: str) -> bool:
 def aux_start(toks, i) -> int:
     """Index where the cue's verb group starts: "has also said" -> "has"."""
     j = i
-    while j > 0 and not toks[j - 1].quoted and (toks[j - 1].low in lx.AUXILIARIES or _is_adverb(toks[j - 1])):
-        j -= 1
+    while j > 0 and not toks[j - 1].quoted:
+        if toks[j - 1].low in lx.AUXILIARIES or _is_adverb(toks[j - 1]):
+            j -= 1
+            continue
+        # "have in the past said", "has for years argued", "has at times said"
+        if j > 3 and toks[j - 1].low in ("past", "years", "months", "weeks", "days", "times") and toks[j - 3].low in ("in", "for", "at", "over") and toks[j - 4].low in lx.AUXILIARIES:
+            j -= 3
+            continue
+        if j > 2 and toks[j - 1].low in ("years", "months", "weeks", "times", "decades") and toks[j - 2].low in ("for", "at") and toks[j - 3].low in lx.AUXILIARIES:
+            j -= 2
+            continue
+        break
     return j
 
 
@@ -347,7 +359,16 @@ def is_passive(toks, cue_start, i) -> bool:
     """"was informed", "is estimated", "has been reported": the subject is not the source."""
     if not toks[i].low.endswith(("ed", "en", "wn", "ld", "id", "ht", "nt")):
         return False
-    return any(t.low in _BE_FORMS for t in toks[cue_start:i])
+    for t in toks[cue_start:i]:
+        if t.low in ("’s", "'s"):
+            # "He's said" is "he has said"; "it's reported that", "he's said to be" are passive
+            nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+            if nxt in ("to", "by") or cue_start > 0 and toks[cue_start - 1].low in ("it", "that", "there", "what", "this"):
+                return True
+            continue
+        if t.low in _BE_FORMS:
+            return True
+    return False
 
 
 VERBISH = frozenset("is are was were be been has have had will would can could should may might must do does did".split())
@@ -368,6 +389,8 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
         while k >= 0 and k > j - _MAX_SOURCE_TOKENS and toks[k].text not in ",;:" and not toks[k].quoted:
             k -= 1
         if k < 0 or toks[k].text != ",":
+            if j > 0 and toks[j - 1].text == ")":
+                return subject_before(toks, j)  # "Sen. Jack Reed (D-R.I.), said": a stray comma
             return None
         head = subject_before(toks, k)
         if head is None:
@@ -385,6 +408,7 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
             return head  # "Reuters, citing officials, reported": the head alone speaks
         return head[0], end - 1
     start = j
+    last_and = None
     while start >= 0:
         t = toks[start]
         if t.text == ")" and not t.quoted:
@@ -402,12 +426,19 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
         if t.low in ("that", "who", "which") and 0 < start < j and _relative_after_head(toks, start):
             start -= 1  # "A 2014 study that appeared in the BMJ found"
             continue
+        if t.low == "and" and last_and is None:
+            last_and = start
         if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and (_joins_names(toks, start) or _joins_modifiers(toks, start) or _joins_nouns(toks, start, j))):
             if t.low not in ("who", "which") or start == j:
                 break
         if t.low in lx.CUE_FORMS and start < j and t.low not in lx.AMBIGUOUS_FORMS:
+            if last_and is not None and not _joins_names(toks, last_and):
+                start = last_and  # "A woman asked for a photo and Clinton said": the last conjunct
             break
         if t.low in VERBISH and start < j:
+            if last_and is not None and last_and + 1 < j and not _joins_names(toks, last_and):
+                start = last_and  # "The bill was passed and lawmakers said"
+                break
             return None  # "Sanders is disavowing remarks made by X who said": no subject here
         if end - start > _MAX_SOURCE_TOKENS:
             return None
@@ -443,17 +474,22 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
     # a subject does not start with a verb or preposition
     if toks[end - 1].low in lx.DETERMINERS or toks[end - 1].low in ("his", "her", "their", "its", "my", "our", "your"):
         return None  # "His repeated claims", "There's a saying": no subject
+    if toks[start].low == "about" and start + 1 < end and (toks[start + 1].text[:1].isdigit() or toks[start + 1].low in _QUANTITY_WORDS):
+        return start, end  # "About four in 10 said", "about half of voters say"
     if toks[start].low in ("to", "of", "for", "with", "by", "from", "about") or toks[start].low in lx.CUE_FORMS and toks[start].low not in lx.AMBIGUOUS_FORMS:
         return None
     return start, end
 
 
+_QUANTITY_WORDS = frozenset("one two three four five six seven eight nine ten half a third quarter two-thirds three-quarters".split())
+
+
 def _paren_open(toks, close) -> int | None:
     """Index of the "(" of a short bracket closing at close: "United Nations (UN)"."""
-    for k in range(close - 1, max(-1, close - 6), -1):
+    for k in range(close - 1, max(-1, close - 14), -1):
         if toks[k].text == "(":
             return k
-        if toks[k].text in ",;:()":
+        if toks[k].text in ";:()" or toks[k].text == "," and close - k > 5:
             return None
     return None
 
@@ -661,3 +697,93 @@ def sentence_subject(toks) -> tuple[int, int] | None:
     if j == start or j >= n:
         return None
     return start, j
+
+
+def clause_subject(toks, end) -> tuple[int, int] | None:
+    """The subject of a clause whose verb group starts at end, back to the clause's start:
+    "The statistics, purported to be ..., appear" -> "The statistics"; "which is expected"
+    -> "which"; "But Trump seems" -> "Trump"."""
+    j = end - 1
+    if j > 0 and toks[j].text == "," and not toks[j].quoted:
+        # an appositive between the subject and the verb
+        k = j - 1
+        while k >= 0 and j - k < 25 and not (toks[k].text == "," and not toks[k].quoted):
+            k -= 1
+        if k <= 0:
+            return None
+        end = k
+        j = k - 1
+    if j < 0:
+        return None
+    start = j
+    while start >= 0:
+        t = toks[start]
+        if t.quoted or t.text in QUOTE_TOKENS or t.text in ",;:()[]—–-":
+            break
+        if t.low in ("which", "who", "that", "what") and start == j:
+            return start, end
+        if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and _joins_nouns(toks, start, j)):
+            break
+        if t.low in VERBISH or t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS:
+            break
+        if start < j and (t.low in ("he", "she", "they", "we", "i", "you") or t.low in ("’s", "'s", "’re", "'re") and toks[start - 1].low in lx.PRONOUNS):
+            return None  # "they support the changes lawmakers are expected": a clause, not a subject
+        if end - start > 15:
+            return None
+        start -= 1
+    start += 1
+    while start < end and (toks[start].low in lx.LEADING_FILLERS or toks[start].low in ("it", "there") and start + 1 < end):
+        start += 1
+    start = skip_intro_chunks(toks, start, end)
+    if start >= end or not any(t.text[:1].isalnum() for t in toks[start:end]):
+        return None
+    if toks[start].low in _NP_NEVER_STARTS or any(t.low in lx.CUE_FORMS for t in toks[start:end]):
+        return None  # "In The New Yorker's profile fellow doctors", "Stumpf blamed workers"
+    return start, end
+
+
+_NP_NEVER_STARTS = frozenset("in on at for with from by after before during over under about as like to into than makes make made".split())
+
+
+def appositive_subject(toks, cue_start) -> tuple[int, int] | None:
+    """"Humphrey, who calls Trump a “sociopath,” said", "The justice -- who has been ... --
+    said", "Sanders, meanwhile, who sits at zero, said": the name that opens the sentence,
+    its appositive or relative clause between it and the verb (a relative clause is left
+    out of the source, an appositive noun phrase is kept)."""
+    if cue_start < 3:
+        return None
+    prev = toks[cue_start - 1]
+    if prev.quoted or not (prev.text in ",—–-" or prev.text in QUOTE_TOKENS and toks[cue_start - 2].text == ","):
+        return None
+    subj = sentence_subject(toks)
+    if subj is None:
+        return None
+    a, b = subj
+    if b == cue_start - 1 and toks[b].text == "," and toks[b - 1].text == ")":
+        return a, b  # "Sen. Jack Reed (D-R.I.), said"
+    if b >= cue_start - 1 or toks[b].text not in ",—–-" or toks[b].quoted:
+        return None
+    if not (toks[a].text[:1].isupper() or toks[a].low in lx.DETERMINERS):
+        return None
+    k = b + 1
+    while k < cue_start and toks[k].text in ",—–-":
+        k += 1
+    if k < cue_start and toks[k].low in ("meanwhile", "however", "too", "also", "though", "instead", "then", "now", "for", "in"):
+        # "Sanders, meanwhile, who ...": skip a connective between commas
+        c = next((m for m in range(k, min(cue_start, k + 5)) if toks[m].text == ","), None)
+        if c is not None:
+            k = c + 1
+    if k >= cue_start:
+        return None
+    if toks[k].low in ("during", "at", "in", "on", "after", "before", "speaking", "citing", "like", "unlike", "despite", "in", "with", "asked", "when", "while", "according"):
+        return a, b  # "Clinton, during a town hall meeting in Columbus, Ohio, said
+    if toks[k].low in ("who", "whose", "which"):
+        return a, b  # the relative clause is not part of the name
+    if toks[k].low in lx.DETERMINERS or toks[k].text[:1].isdigit() or toks[k].low in ("one", "former", "chief", "executive"):
+        e = cue_start - 1
+        while e > k and toks[e - 1].text in ",—–-" + "".join(QUOTE_TOKENS):
+            e -= 1
+        if e - a <= 30:
+            return a, e  # "Smith, a spokesman for X and a former aide, said"
+    return None
+

@@ -280,3 +280,18 @@ PERSON_WORDS = frozenset(
 PERSON_TITLES = frozenset(
     "mr mrs ms dr sen rep gov president prof gen col sir lord lady king queen prince pope".split()
 )
+
+# "X seems/appears to ...": an impression with no one named, whose content is the subject
+# and what follows the verb.
+SEEM_FORMS = frozenset("seem seems seemed seeming appear appears appeared".split())
+# "X is expected to ...", "X is widely seen as ...": passive judgements without a source.
+JUDGED_FORMS = frozenset(
+    """expected seen viewed considered regarded deemed perceived believed thought known
+    rumored rumoured described portrayed touted billed""".split()
+)
+# After "appeared": where someone showed up, not how something seemed.
+APPEARANCE_WORDS = frozenset(
+    """on at in before with alongside onstage together during outside inside live
+    briefly later again first twice only""".split()
+)
+

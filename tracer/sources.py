@@ -13,6 +13,7 @@ from . import lexicon as lx
 
 _PAREN_ABBREV = re.compile(r"([A-Z][\w.\-]*(?:\s+(?:of|the|for|and|on|[A-Z][\w.\-]*))*)\s*\(([A-Z][A-Z.\-]{1,9})\)")
 SPACES = re.compile(r"\s+")
+_PAREN = re.compile(r"\s*\([^()]*\)?")
 _LEAD_DET = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 
 
@@ -30,6 +31,8 @@ def canonical_source(raw: str) -> tuple[str | None, str]:
         return canonical_source(m.group(2))
     # "United Nations (UN)" -> "UN"
     s = _PAREN_ABBREV.sub(lambda mm: mm.group(2), s)
+    if "(" in s:  # "Kasich (who has 25 delegates)", "Sen. Chris Murphy (D-Conn.)"
+        s = _PAREN.sub("", s).strip(" ,") or s
     words = s.split()
     lows = [w.lower().strip(",.") for w in words]
     kind = _kind(words, lows)
@@ -134,6 +137,10 @@ def _kind(words: list[str], lows: list[str]) -> str:
         return "person"
     if head_low in lx.ORGANISATION_WORDS or (head is not None and (_acronym_in(words[head]) or _camel_case(words[head]))):
         return "organisation"
+    if head is not None and head == len(words) - 1 and words[head][:1].isupper() and lows[head] not in lx.ORGANISATION_WORDS and any(
+        w.strip(".") in lx.PERSON_TITLES or w in lx.PERSON_WORDS for w in lows[:head]
+    ):
+        return "person"  # "Democratic National Committee Chairman Ed Rendell"
     if any(w in lx.ORGANISATION_WORDS and words[i][:1].isupper() for i, w in enumerate(lows)) and not _has_person_name(words, lows, head):
         return "organisation"
     if head_low in lx.PERSON_WORDS or named:
