@@ -502,3 +502,13 @@ def test_verb_groups_and_quantities():
     check("Gore's friends have in the past said he was staying quiet.", "Gore's friends", "have in the past said", "he was staying quiet")
     check("About four in 10 said they were angry.", "About four in 10", "said", "they were angry")
     check("A woman asked for a photo and Clinton said, “as long as it is legal.”", "Clinton", "said", "“as long as it is legal.”")
+
+
+def test_intentions_are_attributions_of_the_main_clause():
+    check("Trump wants to build a wall.", "Trump", "wants", "to build a wall")
+    check("The campaign is planning to spend $20 million.", "The campaign", "is planning", "to spend $20 million")
+    # inside what someone else reports, a belief or an intention is part of the report
+    text = "Reuters reported that Smith wants to sell the bank."
+    assert [spans_text(text, a.cue) for a in extract_attributions(text)] == ["reported"]
+    text = "Voters who want to ban the tax said it was unfair."
+    assert [spans_text(text, a.cue) for a in extract_attributions(text)] == ["said"]

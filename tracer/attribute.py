@@ -180,6 +180,7 @@ def extract_attributions(
             found.append(f)
     _continue_quotes(ctx, found)
     found = _dedupe(found)
+    found = _drop_weak_nested(ctx, found)
     attributions = [_finish(ctx, f) for f in found]
     _resolve_names(ctx, found, attributions)
     _assign_parents(found, attributions)
@@ -469,8 +470,10 @@ class _Context:
                 continue
             if t.low in lx.AMBIGUOUS_FORMS and not verb_context(toks, i):
                 continue
-            if t.low.endswith("ing") and t.low not in lx.PARTICIPLE_CUES:
-                continue
+            if t.low.endswith("ing") and t.low not in lx.PARTICIPLE_CUES and not (
+                t.low in lx.INTENT_ONLY_FORMS and i > 1 and toks[i - 1].low in ("is", "are", "was", "were", "’s", "'s", "’re", "'re", "been")
+            ):
+                continue  # ("is planning to", "are hoping to" are intentions)
             if i > 0 and t.text[:1].isupper() and not title_case:
                 continue  # "The Washington Post" (but "Trump Says ..." in a headline)
             if aux_start(toks, i) > 0 and toks[aux_start(toks, i) - 1].low == "to":
@@ -506,6 +509,8 @@ class _Context:
             return None
         if subj is not None and any(k in used for k in range(*subj)):
             return None
+        if subj is not None and subj[1] > subj[0] and toks[subj[1] - 1].low in ("who", "that", "which") and lx.CUE_FORMS.get(toks[i].low) in lx.NESTED_WEAK_LEMMAS:
+            return None  # "Voters who want to ban the tax said": part of the subject
         if passive and i + 2 < len(toks) and toks[i + 1].low == "by" and lx.CUE_FORMS.get(toks[i].low, "") in _PASSIVE_BY_LEMMAS:
             return self._passive_by(index, toks, cue_start, i, used)
         c0, cue_end = self._content_start(toks, i)
@@ -1248,3 +1253,31 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
         if f.nested_in is not None:
             f.nested_in = remap.get(f.nested_in)
     return out
+
+
+def _drop_weak_nested(ctx: _Context, found: list[_Found]) -> list[_Found]:
+    """Intentions, beliefs and stances ("wants to", "believes", "endorsed") count only as
+    a main clause: inside another attribution's content, or with a relative pronoun for a
+    subject, they are part of what is told (speech verbs inside a content stay nested)."""
+    text = ctx.text
+    keep = []
+    for f in found:
+        if f.cue and f.source:
+            word = text[f.cue[-1][0] : f.cue[-1][1]].lower().split()[-1:]
+            if word and (word[0] in lx.INTENT_ONLY_FORMS or lx.CUE_FORMS.get(word[0]) in lx.NESTED_WEAK_LEMMAS):
+                src = text[f.source[-1][0] : f.source[-1][1]].lower().split()
+                if src and src[-1] in ("who", "that", "which"):
+                    continue
+                c0, c1 = f.cue[0][0], f.cue[-1][1]
+                if any(g is not f and any(s <= c0 and c1 <= e for s, e in g.content) for g in found):
+                    continue
+        keep.append(f)
+    if len(keep) == len(found):
+        return found
+    remap = {id(f): i for i, f in enumerate(keep)}
+    old = {i: id(f) for i, f in enumerate(found)}
+    for f in keep:
+        if f.nested_in is not None:
+            f.nested_in = remap.get(old.get(f.nested_in))
+    return keep
+

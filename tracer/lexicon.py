@@ -73,6 +73,18 @@ _STANCE_IRREGULAR = {
     "offer": {"offered", "offers"},
     "seek": {"sought", "seeks"},
 }
+# Intentions: "X wants / plans / intends / is trying to ...", cues only before "to".
+_INTENT_FORMS = {
+    "want": {"want", "wants", "wanted"},
+    "plan": {"plan", "plans", "planned", "planning"},
+    "intend": {"intend", "intends", "intended", "intending"},
+    "aim": {"aims", "aimed", "aiming"},
+    "decide": {"decided", "decides"},
+    "strive": {"strives", "strived", "striving"},
+    "attempt": {"attempted", "attempts", "attempting"},
+    "seek": {"seeking", "seek"},
+    "hope": {"hoping"},
+}
 
 
 def _build_forms() -> dict[str, str]:
@@ -87,7 +99,7 @@ def _build_forms() -> dict[str, str]:
     for lemma in _SPEECH_REGULAR.split() + _STATE_REGULAR.split():
         for form in _verb_forms(lemma):
             forms[form] = lemma
-    for table in (_SPEECH_IRREGULAR, _STATE_IRREGULAR):
+    for table in (_SPEECH_IRREGULAR, _STATE_IRREGULAR, _INTENT_FORMS):
         for lemma, fs in table.items():
             for form in fs:
                 forms[form] = lemma
@@ -100,6 +112,15 @@ CUE_FORMS: dict[str, str] = _build_forms()
 # has recorded 35 cases"); a person who "recorded a song" reports nothing.
 RECORD_FORMS = frozenset("recorded records registered registers logged counted counts tallied".split())
 STATE_LEMMAS = frozenset(_STATE_REGULAR.split()) | frozenset(_STATE_IRREGULAR)
+INTENT_LEMMAS = frozenset(_INTENT_FORMS)
+# Beliefs, stances and intentions that are no attribution of their own inside another's
+# content ("Reuters reported that Smith wants to ..."): the reported words carry them.
+NESTED_WEAK_LEMMAS = (
+    STATE_LEMMAS | frozenset(_STANCE_REGULAR.split()) | frozenset(_STANCE_IRREGULAR) | INTENT_LEMMAS
+    | frozenset("""describe refuse decline agree vote offer seek promise pledge vow threaten urge
+    ask demand question wonder propose""".split())
+)
+INTENT_ONLY_FORMS = frozenset(f for fs in _INTENT_FORMS.values() for f in fs)
 
 # Forms that are just as often nouns or adjectives: accepted as cues only when the
 # context looks like a clause ("the report claims that", not "the claims were").
@@ -114,6 +135,9 @@ AMBIGUOUS_FORMS = frozenset(
     pledge pledges vow vows mention mentions caution back backs backed support supports
     plan plans vote votes call calls offer offers offered attack attacks cite cites
     estimated worry worries suspect suspects suspected
+    want wants wanted planned planning intend intends intended intending aims aimed aiming
+    decided decides strives strived striving attempted attempts
+    attempting seeking seek hoping
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
@@ -122,7 +146,7 @@ AMBIGUOUS_FORMS = frozenset(
 # Verbs whose content may be an infinitive: "pledged to stay", "declined to comment".
 INFINITIVE_LEMMAS = frozenset(
     """promise pledge vow agree threaten refuse decline seek offer plan intend want hope
-    expect urge ask vote""".split()
+    expect urge ask vote aim decide strive attempt""".split()
 )
 
 # Verbs that need "that", a quote or a colon before their content counts ("agreed to
