@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import sys
 import time
 import zlib
@@ -1479,7 +1480,10 @@ def _catch_up(db: Database) -> None:
     stored = db.execute("select count(*) from documents").fetchone()[0]
     indexed = db.execute("select count(*) from corpus_docs").fetchone()[0]
     if stored != indexed:
-        index_stored_documents(db)
+        try:
+            index_stored_documents(db)
+        except sqlite3.OperationalError:
+            pass  # another process holds the write lock (an index run): search what is indexed
 
 
 def format_sources_text(result: dict[str, Any]) -> str:
