@@ -1306,12 +1306,14 @@ class _Sources:
 
     def _cite(self, doc: StoredDoc) -> None:
         """Whom the page cites for the claim: the citation a trace would follow, then any branches."""
-        from .resolve import citations_for_claim
+        from . import resolve
 
-        found = citations_for_claim(doc.document, doc.attributions, doc.matches)
-        doc.citation = found[0].citation if found else None
-        doc.cites = [{"source": c.citation.source, "url": c.citation.link, "kind": c.citation.kind,
-                      "cue": c.citation.cue} for c in found]
+        if hasattr(resolve, "citations_for_claim"):
+            citations = [c.citation for c in resolve.citations_for_claim(doc.document, doc.attributions, doc.matches)]
+        else:  # an older resolve: the main citation only
+            citations = [c for c in [resolve.choose_citation(doc.document, doc.attributions, doc.matches)] if c]
+        doc.citation = citations[0] if citations else None
+        doc.cites = [{"source": c.source, "url": c.link, "kind": c.kind, "cue": c.cue} for c in citations]
 
     # -- following citations among stored documents
 
