@@ -512,3 +512,32 @@ def test_intentions_are_attributions_of_the_main_clause():
     assert [spans_text(text, a.cue) for a in extract_attributions(text)] == ["reported"]
     text = "Voters who want to ban the tax said it was unfair."
     assert [spans_text(text, a.cue) for a in extract_attributions(text)] == ["said"]
+
+
+def test_questions_put_to_someone():
+    text = "When asked by a reporter whether the plan had failed, Trump said nothing."
+    asked = one([a for a in extract_attributions(text) if spans_text(text, a.cue) == "asked"])
+    assert spans_text(text, asked.source) == "a reporter" and spans_text(text, asked.content) == "whether the plan had failed"
+    check("Sanders was asked by host John Dickerson whether his aim was similar.", "host John Dickerson", "was asked", "whether his aim was similar")
+    check("A desperate HP asked workers to sign up for a pay cut.", "A desperate HP", "asked", "workers to sign up for a pay cut")
+    check("The defense asked for a sentence of three years.", "The defense", "asked for", "a sentence of three years")
+    a = check("Whenever asked about her weaknesses, they shifted topics.", "", "asked", "about her weaknesses")
+    assert a.source == []
+
+
+def test_headline_name_and_colon():
+    text = "Lynch: No outside influence on FBI probe into Clinton emails."
+    check(text, "Lynch", ":", "No outside influence on FBI probe into Clinton emails", kind="person")
+    assert extract_attributions("Star Wars Jedi: Fallen Order is out.") == []
+
+
+def test_topics_and_phrases():
+    check("His family and friends talked glowingly about his character.", "His family and friends", "talked glowingly about", "his character")
+    check("Blackwell pointed to Cruz's organizational capabilities.", "Blackwell", "pointed to", "Cruz's organizational capabilities")
+    check("D'Souza went on to explain that the commitment is unrelenting.", "D'Souza", "went on to explain", "that the commitment is unrelenting")
+    check("Sanders has made clear that he expects an attack.", "Sanders", "has made clear", "that he expects an attack")
+    check("Obama will make the case that Clinton is qualified.", "Obama", "will make the case", "that Clinton is qualified")
+    check("Blackwell also took a shot at Hillary Clinton.", "Blackwell", "also took a shot at", "Hillary Clinton")
+    check("Democrats opposed the bill because it fell short.", "Democrats", "opposed", "the bill")
+    assert extract_attributions("Sanders spoke to reporters on Monday.") == []
+    assert extract_attributions("The peace talks about the border failed.") == []

@@ -90,6 +90,10 @@ def _setting_before(toks, k, that) -> bool:
     )
 
 
+def _is_ly(t) -> bool:
+    return t.text.islower() and t.low.endswith("ly") and len(t.low) > 4 and t.low not in ("only", "family", "rally", "ally", "early")
+
+
 def _participle_word(t) -> bool:
     return t.text.islower() and (t.low.endswith("ing") or t.low.endswith("ed") and len(t.low) > 4)
 
@@ -103,6 +107,29 @@ def _titled_name(toks, k, e) -> bool:
     return bool(caps) and toks[e - 1].text[:1].isupper() and all(t.text.isalpha() or t.text in (".", "-") or t.text[:1].isupper() for t in toks[k:e])
 
 
+# Words that end a stance verb's object ("backed the bill despite his reservations").
+_OBJECT_STOPS = frozenset(
+    """because while when although though despite since if but which who where whose even
+    especially including whereas unless""".split()
+)
+# Multi-word cues, matched on the lower-case tokens of a sentence joined by spaces.
+_PHRASE_CUES = re.compile(
+    r"\b(?:"
+    r"(?:make|makes|made|making) (?:it )?(?:very |abundantly |perfectly |quite )?clear"
+    r"|(?:make|makes|made|making) (?:the|a|his|her|their|its|an)(?: \w+){0,2} case(?: for| against)?"
+    r"|(?:take|takes|took|taking|taken) (?:a |another |several |some |repeated |multiple )?(?:shot|shots|swipe|swipes|jab|jabs|aim|issue) (?:at|with)"
+    r"|(?:weigh|weighs|weighed|weighing) in(?: on)?"
+    r"|(?:lash|lashes|lashed|lashing) out(?: at| against)?"
+    r"|(?:rail|railed|rails|railing) against"
+    r"|(?:raise|raised|raises|raising) (?:concerns|questions|doubts|alarm|alarms) (?:about|over)"
+    r"|(?:express|expressed|expresses|voice|voiced|voices|signal|signaled|signalled|signals) (?:his |her |their |its |strong |some |deep |serious |growing |a )?"
+    r"(?:support|concern|concerns|opposition|doubt|doubts|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness)(?: for| about| over| with| in| at)?"
+    r"|(?:throw|threw|throws|thrown|throwing) (?:his|her|their|its) (?:full )?(?:support|weight) behind"
+    r"|(?:give|gave|gives|given|giving) (?:his|her|their|its) (?:full )?(?:support|backing|blessing|endorsement) to"
+    r")\b"
+)
+_PHRASE_HINT = re.compile(r"\b(?:clear|case|shot|shots|swipe|swipes|jab|jabs|aim|issue|weigh|weighs|weighed|weighing|lash|lashes|lashed|lashing|rail|railed|rails|railing|concerns|questions|doubts|alarm|alarms|support|concern|opposition|doubt|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness|backing|blessing|endorsement|weight)\b")
+_QUESTION_STARTS = frozenset("to about if whether what why how who which when where for".split())
 _COMPLEMENT_ENDS = frozenset("but and while which who whose as although though because so when where if whereas".split())
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion half".split())
 
@@ -128,7 +155,7 @@ def _that_verb(toks, i) -> bool:
 def _has_hint(chunk: str) -> bool:
     if ":" in chunk or "(" in chunk or "―" in chunk or "—" in chunk or "ed that " in chunk:
         return True
-    return any(w in _HINT_WORDS or w.lower() in _HINT_WORDS for w in _WORD.findall(chunk))
+    return any(w in _HINT_WORDS or w.lower() in _HINT_WORDS for w in _WORD.findall(chunk)) or bool(_PHRASE_HINT.search(chunk.lower()))
 
 
 
@@ -312,7 +339,7 @@ class _Context:
         out: list[_Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._dateline, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions):
+        for rule in (self._according_to, self._as_reported_by, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if len(out) > 1:
@@ -452,6 +479,40 @@ class _Context:
                 yield _Found([(toks[i + 1].start, toks[close - 1].end)], [(toks[i].start, toks[close + 1].end)], content, index)
                 return
 
+    # "X made clear that ...", "X took aim at Y", "X expressed concern about Y"
+    def _phrase_cues(self, index, toks, used, out):
+        lows = [t.low for t in toks]
+        joined = " ".join(lows)
+        if not _PHRASE_HINT.search(joined):
+            return
+        starts = []
+        pos = 0
+        for w in lows:
+            starts.append(pos)
+            pos += len(w) + 1
+        n = len(toks)
+        for m in _PHRASE_CUES.finditer(joined):
+            i = bisect_right(starts, m.start()) - 1
+            last = bisect_right(starts, m.end() - 1) - 1
+            if starts[i] != m.start() or any(k in used or toks[k].quoted for k in range(i, last + 1)):
+                continue
+            cue_start = aux_start(toks, i)
+            subj = subject_before(toks, cue_start)
+            if subj is None or any(k in used for k in range(*subj)):
+                continue
+            c0 = last + 1
+            if c0 >= n or toks[c0].text in ".!?":
+                continue
+            if toks[c0].text in ",:" and c0 + 1 < n and toks[c0 + 1].text in QUOTE_TOKENS:
+                c0 += 1
+            end = self._content_end(index, toks, c0)
+            if not clause_opener(toks, c0) and toks[c0].low != "to":
+                end = min(end, self._object_end(toks, c0))
+            if end <= toks[c0].start:
+                continue
+            used.update(range(subj[0], last + 1))
+            yield _Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[last].end)], [(toks[c0].start, end)], index)
+
     # "X said ...", "..., X said", "..., said X", "X told Y that ..."
     def _verb_cues(self, index, toks, used, out):
         n = len(toks)
@@ -468,8 +529,14 @@ class _Context:
                 continue
             if t.low not in lx.CUE_FORMS and not _that_verb(toks, i):
                 continue
+            if t.low == "asked" and (i == 0 or toks[i - 1].low in ("when", "whenever", "if", "after", "once", "before", "being")):
+                continue  # "When asked about it, ...": the question rule
             if t.low in lx.AMBIGUOUS_FORMS and not verb_context(toks, i):
                 continue
+            topic = lx.CUE_FORMS.get(t.low)
+            after = i + 2 if i + 2 < n and _is_ly(toks[i + 1]) else i + 1
+            if topic in lx.TOPIC_PARTICLES and (after >= n or toks[after].low not in lx.TOPIC_PARTICLES[topic]):
+                continue  # "talked to reporters" is no cue, "talked about the plan" is
             if t.low.endswith("ing") and t.low not in lx.PARTICIPLE_CUES and not (
                 t.low in lx.INTENT_ONLY_FORMS and i > 1 and toks[i - 1].low in ("is", "are", "was", "were", "’s", "'s", "’re", "'re", "been")
             ):
@@ -517,13 +584,23 @@ class _Context:
         if c0 is None:
             return None
         lemma = lx.CUE_FORMS.get(toks[i].low, "")
-        infinitive = lemma in lx.INFINITIVE_LEMMAS and c0 < len(toks) and toks[c0].low == "to"
+        if lemma in ("ask", "urge") and c0 < len(toks) and toks[c0].low != "to" and cue_end == i + 1:
+            # "asked workers to sign up", "urged Republicans to join": the hearer and the request
+            to = next((m for m in range(c0 + 1, min(len(toks), c0 + 7)) if toks[m].low == "to"), None)
+            if to is not None and not any(x.text in ",;:" or x.low in VERBISH or x.quoted for x in toks[c0:to]):
+                c0 = to
+        if lemma in ("ask", "urge") and c0 < len(toks) and toks[c0].low == "to" and c0 > cue_end:
+            c0 = cue_end  # the hearer belongs to the request
+            infinitive_hearer = True
+        else:
+            infinitive_hearer = False
+        infinitive = infinitive_hearer or lemma in lx.INFINITIVE_LEMMAS and c0 < len(toks) and toks[c0].low == "to"
         if infinitive and toks[c0 - 1].low != "to":
             pass
         elif lemma in lx.INFINITIVE_LEMMAS and lemma not in lx.WEAK_LEMMAS and lemma not in ("want",):
             if not clause_opener(toks, c0):
                 return None  # "plan" and "decline" without an infinitive are not cues
-        weak = lemma in lx.WEAK_LEMMAS and not document_shows(toks, subj, i) and not infinitive
+        weak = lemma in lx.WEAK_LEMMAS and not document_shows(toks, subj, i) and not infinitive and not (lemma in ("ask", "point") and cue_end > i + 1)
         if (passive or weak) and not clause_opener(toks, c0):
             return None
         if passive:
@@ -531,6 +608,8 @@ class _Context:
             s0 = next((k for k in range(cue_start - 1, -1, -1) if toks[k].low in ("it", "this")), cue_start)
             subj = (s0, s0)
         end = self._content_end(index, toks, c0)
+        if lemma in lx.STANCE_LEMMAS and c0 < len(toks) and not clause_opener(toks, c0) and toks[c0].low != "to":
+            end = min(end, self._object_end(toks, c0))  # "opposed the tax, down from ...": the object
         if c0 >= len(toks):  # "X said:" closing the paragraph: the next paragraph speaks
             span = self._next_paragraph_quote(index)
             if span is None:
@@ -758,23 +837,48 @@ class _Context:
             f.nested_in = owner
             yield f
 
-    # "Asked whether he would run, Smith said no": the question, attributed to no one named
+    # "Asked whether he would run, Smith said no": the question, attributed to no one named;
+    # "asked by a reporter whether ...": the asker is the source; "X was asked about Y"
     def _asked(self, index, toks, used, out):
-        for i in range(len(toks) - 3):
+        n = len(toks)
+        for i in range(n - 1):
             t = toks[i]
             if t.low != "asked" or t.quoted or i in used:
                 continue
-            if not (i == 0 or toks[i - 1].low in ("when", "if", "after", "once") or toks[i - 1].text == ","):
+            prev = toks[i - 1].low if i > 0 else ""
+            passive = prev in ("was", "were", "is", "are", "been", "being", "be")
+            if not (i == 0 or prev in ("when", "whenever", "if", "after", "once", "before", "being") or toks[i - 1].text == "," or passive):
                 continue
             k = i + 1
-            k = skip_setting(toks, k) if toks[k].low in ("on", "at", "in", "during") else k
-            if k >= len(toks) or toks[k].low not in ("about", "if", "whether", "what", "why", "how", "who", "which", "when", "where", "to"):
+            source: list[Span] = []
+            if k < n and toks[k].low == "by":
+                e = np_forward(toks, k + 1)
+                q = next((m for m in range(k + 2, e) if toks[m].low in _QUESTION_STARTS), None)
+                if q is not None:
+                    e = q  # "asked by a reporter whether ..."
+                while e > k + 1 and toks[e - 1].low in _QUESTION_STARTS:
+                    e -= 1
+                if e <= k + 1:
+                    continue
+                source = [(toks[k + 1].start, toks[e - 1].end)]
+                k = e
+            k = skip_setting(toks, k) if k < n and toks[k].low in ("on", "at", "in", "during") else k
+            if k < n and toks[k].low in ("later", "again", "repeatedly", "directly", "specifically", "recently"):
+                k += 1
+            if k >= n:
                 continue
-            comma = next((j for j in range(k + 1, len(toks)) if toks[j].text in ",.;:" and not toks[j].quoted), len(toks))
-            if comma <= k + 1:
+            first = toks[k].low
+            question = first in ("about", "if", "whether", "what", "why", "how", "who", "which", "when", "where", "to")
+            if not question and not (passive and (first in ("a", "an", "the", "for") or toks[k].text[:1].isupper())):
+                continue
+            comma = next((j for j in range(k + 1, n) if toks[j].text in ",.;:" and not toks[j].quoted), n)
+            if comma <= k + 1 and first not in ("why", "how", "what", "about"):
+                continue
+            if comma <= k:
                 continue
             used.add(i)
-            yield _Found([], [(t.start, t.end)], [(toks[k].start, toks[comma - 1].end)], index)
+            cue_start = i - 1 if passive else i
+            yield _Found(source, [(toks[cue_start].start, t.end)], [(toks[k].start, toks[comma - 1].end)], index)
 
     # "X seems to ...", "X is expected to ...", "X is widely seen as ...": no one named
     def _impressions(self, index, toks, used, out):
@@ -871,7 +975,12 @@ class _Context:
             label = len(words) == 1 and words[0].text.isupper() and len(words[0].text) >= 3
             quoted = toks[rest].text in QUOTE_TOKENS or toks[rest].text in "‘'"
             kind = canonical_source(" ".join(t.text for t in name))[1]
-            if not (label or quoted or kind in ("outlet", "organisation", "document")):
+            s = self.sentences[index]
+            headline = (
+                kind == "person" and first == 0 and s.start == self._paragraph_start(s.paragraph) and 1 <= len(words) <= 3
+                and sum(1 for t in toks[i + 1 :] if t.text[:1].isalnum()) >= 5 and toks[i - 1].low not in lx.PERSON_WORDS
+            )  # "Lynch: No outside influence on FBI probe" — a headline quoting a person
+            if not (label or quoted or headline or kind in ("outlet", "organisation", "document")):
                 return  # "Thunder: Host the Lakers", "Star Wars Jedi: Fallen Order": not speakers
             if not label and not quoted and (i - first > 4 or len(toks) - i < 6):
                 return  # "South Carolina: names, names": a list, not a speaker
@@ -941,6 +1050,8 @@ class _Context:
         cue_end = i + 1
         lemma = lx.CUE_FORMS.get(toks[i].low, "")
         k = i + 1
+        if k + 1 < n and _is_ly(toks[k]) and toks[k + 1].low in PARTICLES.get(lemma, ()):
+            k += 1  # "talked glowingly about"
         if k < n and toks[k].low in PARTICLES.get(lemma, ()):
             cue_end = k + 1  # "called for", "referred to", "pointed out"
             k += 1
@@ -959,8 +1070,8 @@ class _Context:
         if k < n and toks[k].low in ("in", "to") and k + 2 < n and toks[k + 2].low in ("statement", "interview", "tweet", "post", "email", "letter", "release"):
             cue_end = k + 3
             k = skip_to_break(toks, k + 3)
-        if lemma in lx.HEARER_LEMMAS:
-            k = skip_hearer(toks, k)
+        if lemma in lx.HEARER_LEMMAS and cue_end == i + 1:
+            k = skip_hearer(toks, k)  # not after a particle: "asked for a sentence"
         if k < n and toks[k].low in ("of", "about"):
             colon = next((j for j in range(k + 1, min(n, k + 8)) if toks[j].text in ":,"), None)
             if colon is not None and toks[colon].text == ":":
@@ -999,6 +1110,26 @@ class _Context:
         if i >= 0 and toks[c0].start <= self.quotes[i][0] < end < self.quotes[i][1] and self.quotes[i][1] - end < 2000:
             end = self.quotes[i][1]
         return end
+
+    def _object_end(self, toks, c0) -> int:
+        """End offset of a stance verb's object: "backed the bill despite ..." -> "the bill";
+        "accused X of Y" and "called X a liar" keep their second part."""
+        n = len(toks)
+        j = c0
+        while j < n:
+            t = toks[j]
+            if t.quoted or t.text in QUOTE_TOKENS:
+                j += 1
+                continue
+            if j > c0 and (t.text in ";:—–()" or t.low in _OBJECT_STOPS or t.text in ".!?" and j == n - 1):
+                break
+            if j > c0 and t.text == "," and j + 1 < n:
+                nxt = toks[j + 1]
+                if nxt.low in _OBJECT_STOPS or nxt.low in lx.DETERMINERS or nxt.low in lx.PRONOUNS or nxt.low in ("down", "up", "according", "saying", "adding", "noting") or _participle_word(nxt):
+                    break
+            j += 1
+        j = max(j, c0 + 1)
+        return trim_end(self.text, toks[c0].start, toks[j - 1].end)
 
     def _content_before(self, index, toks, brk) -> list[Span]:
         """Content of an inverted attribution: what precedes the break at token brk."""

@@ -234,8 +234,10 @@ PARTICLES = {
     "refer": ("to",),
     "complain": ("about",),
     "comment": ("on",),
-    "point": ("out",),
-    "speak": ("about", "of"),
+    "point": ("out", "to"),
+    "speak": ("about", "of", "out", "on"),
+    "talk": ("about", "of"),
+    "focus": ("on",),
     "respond": ("to",),
     "reply": ("to",),
     "testify": ("about", "that"),
@@ -244,6 +246,7 @@ PARTICLES = {
     "joke": ("about",),
     "worry": ("about",),
     "argue": ("for", "against"),
+    "ask": ("for", "about"),
     "vote": ("for", "against"),
 }
 
@@ -308,6 +311,14 @@ def verb_context(toks, i) -> bool:
             k -= 1
         if k < i - 1 and (toks[k].text == "," or toks[k].text in QUOTE_TOKENS) and not toks[k].quoted and prev not in ("meeting", "news", "press", "media", "court", "police", "medical", "field", "program", "programme", "release"):
             return True
+    if nxt.endswith("ly") and i + 2 < len(toks) and _is_adverb(toks[i + 1]):
+        nxt_word = toks[i + 2].low  # "talked glowingly about"
+    else:
+        nxt_word = nxt
+    if lx.CUE_FORMS.get(toks[i].low) in lx.TOPIC_PARTICLES and nxt_word in lx.TOPIC_PARTICLES[lx.CUE_FORMS[toks[i].low]] and (
+        toks[i].low != "talks" or i > 0 and (toks[i - 1].text[:1].isupper() or prev in lx.PRONOUNS)
+    ):
+        return True  # "talked about", "spoke of", "focused on"
     prev_tok = toks[i - 1] if i > 0 else None
     # the verb reading needs a subject right before it: a name, a pronoun or a head noun
     if prev_tok is not None and not (
@@ -347,8 +358,17 @@ def aux_start(toks, i) -> int:
         if j > 2 and toks[j - 1].low in ("years", "months", "weeks", "times", "decades") and toks[j - 2].low in ("for", "at") and toks[j - 3].low in lx.AUXILIARIES:
             j -= 2
             continue
+        if j > 1 and toks[j - 1].low == "to" and toks[j - 2].low in _PHASE_VERBS:
+            j -= 2  # "continued to complain", "began to question"
+            continue
+        if j > 2 and toks[j - 1].low == "to" and toks[j - 2].low == "on" and toks[j - 3].low in ("went", "goes", "go", "going", "gone"):
+            j -= 3  # "went on to say"
+            continue
         break
     return j
+
+
+_PHASE_VERBS = frozenset("continued continues continue continuing began begins begin started starts start".split())
 
 
 def _is_adverb(t: Token) -> bool:
@@ -661,6 +681,19 @@ def skip_hearer(toks, k) -> int:
     return j
 
 
+# Common verbs (past tense and third person) that end a subject: "Cruz took the stage",
+# "The president left no doubt", "Rubio hit back".
+_COMMON_VERBS = frozenset(
+    """took left hit began made went gave came got put set sent held kept ran won lost saw
+    brought fought stood spent paid met led felt found knew rose fell struck drew broke chose
+    spoke threw sat cut let bought caught built heard meant became takes makes goes gives
+    comes gets puts sets sends holds keeps runs wins loses sees brings stands spends pays
+    meets leads feels knows rises falls draws breaks becomes looks seems wants needs tries
+    turned moved opened closed stopped started continued tried used helped showed pushed
+    fired hopes plans""".split()
+)
+
+
 def sentence_subject(toks) -> tuple[int, int] | None:
     """The subject that opens a sentence's main clause (for "..., saying ..." and "... and
     said ..." without an earlier cue): names, determiners and a few nouns after them."""
@@ -687,6 +720,9 @@ def sentence_subject(toks) -> tuple[int, int] | None:
             t.text.isalpha() and t.text.islower() and j > start and lower_run < 3
             and not t.low.endswith(("ed", "ly")) and t.low not in lx.CUE_FORMS and t.low not in VERBISH
             and t.low not in lx.CLAUSE_BOUNDARIES and t.low not in INTRO_WORDS and t.low not in ("to", "inside", "about", "over", "with", "by", "from", "at", "into")
+            and t.low not in _COMMON_VERBS
+            # after a name, only a noun goes on: "Trump campaign", not "Cruz took"
+            and (lower_run > 0 or not toks[j - 1].text[:1].isupper() or toks[j - 1].low in lx.DETERMINERS or _source_noun(t.low) or t.low in ("campaign", "aides", "aide", "supporters", "allies", "team", "officials"))
         ):
             lower_run += 1
             j += 1

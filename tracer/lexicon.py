@@ -73,6 +73,15 @@ _STANCE_IRREGULAR = {
     "offer": {"offered", "offers"},
     "seek": {"sought", "seeks"},
 }
+# Topics: "X talked about / spoke of / discussed / focused on Y" (Y is the content).
+_TOPIC_FORMS = {
+    "talk": {"talk", "talks", "talked"},
+    "speak": {"speak", "speaks", "spoke", "spoken"},
+    "discuss": {"discuss", "discusses", "discussed"},
+    "focus": {"focused", "focuses", "focussed"},
+}
+# The particle a topic verb needs to be a cue ("talked about", not "talked to reporters").
+TOPIC_PARTICLES = {"talk": ("about", "of"), "speak": ("about", "of", "out", "on"), "focus": ("on",)}
 # Intentions: "X wants / plans / intends / is trying to ...", cues only before "to".
 _INTENT_FORMS = {
     "want": {"want", "wants", "wanted"},
@@ -99,7 +108,7 @@ def _build_forms() -> dict[str, str]:
     for lemma in _SPEECH_REGULAR.split() + _STATE_REGULAR.split():
         for form in _verb_forms(lemma):
             forms[form] = lemma
-    for table in (_SPEECH_IRREGULAR, _STATE_IRREGULAR, _INTENT_FORMS):
+    for table in (_SPEECH_IRREGULAR, _STATE_IRREGULAR, _INTENT_FORMS, _TOPIC_FORMS):
         for lemma, fs in table.items():
             for form in fs:
                 forms[form] = lemma
@@ -113,10 +122,14 @@ CUE_FORMS: dict[str, str] = _build_forms()
 RECORD_FORMS = frozenset("recorded records registered registers logged counted counts tallied".split())
 STATE_LEMMAS = frozenset(_STATE_REGULAR.split()) | frozenset(_STATE_IRREGULAR)
 INTENT_LEMMAS = frozenset(_INTENT_FORMS)
+TOPIC_LEMMAS = frozenset(_TOPIC_FORMS)
+STANCE_LEMMAS = (frozenset(_STANCE_REGULAR.split()) | frozenset(_STANCE_IRREGULAR) | TOPIC_LEMMAS) - frozenset(
+    "refuse decline threaten recount recite reiterate declare vote seek offer".split()
+)
 # Beliefs, stances and intentions that are no attribution of their own inside another's
 # content ("Reuters reported that Smith wants to ..."): the reported words carry them.
 NESTED_WEAK_LEMMAS = (
-    STATE_LEMMAS | frozenset(_STANCE_REGULAR.split()) | frozenset(_STANCE_IRREGULAR) | INTENT_LEMMAS
+    STATE_LEMMAS | frozenset(_STANCE_REGULAR.split()) | frozenset(_STANCE_IRREGULAR) | INTENT_LEMMAS | frozenset(_TOPIC_FORMS)
     | frozenset("""describe refuse decline agree vote offer seek promise pledge vow threaten urge
     ask demand question wonder propose""".split())
 )
@@ -137,7 +150,8 @@ AMBIGUOUS_FORMS = frozenset(
     estimated worry worries suspect suspects suspected
     want wants wanted planned planning intend intends intended intending aims aimed aiming
     decided decides strives strived striving attempted attempts
-    attempting seeking seek hoping
+    attempting seeking seek hoping talk talks talked speak speaks spoke spoken focused focuses
+    focussed
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
     """.split()
@@ -298,7 +312,8 @@ PERSON_WORDS = frozenset(
     lawmaker lawmakers congressman congresswoman rep sen gov mr mrs ms dr pollster
     pollsters host anchor woman man women men resident residents father mother wife
     husband son daughter friend friends student students worker workers family parents
-    residents neighbors neighbours businesses""".split()
+    residents neighbors neighbours businesses reporter reporters journalist journalists
+    moderator moderators interviewer correspondent columnist editor editors""".split()
 )
 
 PERSON_TITLES = frozenset(
