@@ -541,3 +541,19 @@ def test_topics_and_phrases():
     check("Democrats opposed the bill because it fell short.", "Democrats", "opposed", "the bill")
     assert extract_attributions("Sanders spoke to reporters on Monday.") == []
     assert extract_attributions("The peace talks about the border failed.") == []
+
+
+def test_signed_quotes_one_a_line():
+    text = ("“He can’t even answer a question. And he is obsessed with Mexico.” ― Esther Tapia\n"
+            "“The most unqualified child to ever run for president.” ― Francisco Herrero")
+    atts = extract_attributions(text)
+    assert [(a.source_name, spans_text(text, a.content)) for a in atts] == [
+        ("Esther Tapia", "“He can’t even answer a question. And he is obsessed with Mexico.”"),
+        ("Francisco Herrero", "“The most unqualified child to ever run for president.”"),
+    ]
+
+
+def test_quote_goes_on_after_a_mid_sentence_quote():
+    text = "But at Carrier, ''we all worked hard,'' he said. ''And now they throw us under the bus?''"
+    a = one(extract_attributions(text))
+    assert [text[s:e] for s, e in a.content] == ["But at Carrier, ''we all worked hard,''", "''And now they throw us under the bus?''"]

@@ -1335,8 +1335,10 @@ def _continue_quotes(ctx: _Context, found: list[_Found]) -> None:
         if not f.content or not f.cue:
             continue
         last = f.content[-1]
-        if not _is_quote_span(ctx, last) or f.cue[-1][0] < last[0]:
-            continue  # only speaker-after-quote and mid-quote forms
+        if last[1] not in ctx.quote_ends:
+            continue  # the speaker's words end with a quotation, which may go on
+        if f.cue[-1][0] < last[0] and not _is_quote_span(ctx, last):
+            continue  # "He said it was “over.”": a quoted word, not the start of a quote
         index = f.sentence
         sents = ctx.sentences
         while True:

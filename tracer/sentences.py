@@ -13,7 +13,11 @@ from .models import Sentence, Span
 # A blank line separates paragraphs in plain text; so does a single line break after
 # sentence-final punctuation (texts with one paragraph a line). A line break inside a
 # sentence ("according to the message\nReuters") is only wrapping.
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*|(?<=[.!?:;\"'”’»)\]])[ \t]*\r?\n\s*")
+_PARAGRAPH_BREAK = re.compile(
+    r"\n[ \t\r\f\v]*\n\s*|(?<=[.!?:;\"'”’»)\]])[ \t]*\r?\n\s*"
+    # a signed quote ("...” ― Esther Tapia") ends its line; the next line opens a new quote
+    r"|(?<=[A-Za-z])[ \t\xa0]*\r?\n\s*(?=[“«])"
+)
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then
 # whitespace. Whether it really ends a sentence is decided by _is_boundary.
