@@ -557,3 +557,22 @@ def test_quote_goes_on_after_a_mid_sentence_quote():
     text = "But at Carrier, ''we all worked hard,'' he said. ''And now they throw us under the bus?''"
     a = one(extract_attributions(text))
     assert [text[s:e] for s, e in a.content] == ["But at Carrier, ''we all worked hard,''", "''And now they throw us under the bus?''"]
+
+
+def test_documents_show_and_more_verb_groups():
+    check("But leaked documents from his 1995 tax return show he took a huge loss.",
+          "leaked documents from his 1995 tax return", "show", "he took a huge loss", kind="document")
+    check("Polling averages show Clinton with a lead.", "Polling averages", "show", "Clinton with a lead", kind="document")
+    check("The races are all close, a Quinnipiac University poll shows.", "a Quinnipiac University poll", "shows", "The races are all close")
+    check("Cruz has long said that he qualifies.", "Cruz", "has long said", "that he qualifies")
+    check("Hillary Clinton is promising to help mining communities.", "Hillary Clinton", "is promising", "to help mining communities")
+    check("He barely mentioned climate change.", "He", "barely mentioned", "climate change")
+    check("Mr. Schultz likened RT to the BBC.", "Mr. Schultz", "likened", "RT to the BBC")
+    assert extract_attributions("The band shows up on time.") == []
+
+
+def test_as_someone_put_it():
+    text = "As Ms. Simonyan put it in a statement in July, RT is ''providing a perspective.''"
+    check(text, "Ms. Simonyan", "put it", "RT is ''providing a perspective.''")
+    text = "As Steven M. Rosenthal, a tax lawyer, recently put it, ''Did Trump avoid taxes?''"
+    check(text, "Steven M. Rosenthal, a tax lawyer", "recently put it", "''Did Trump avoid taxes?''", source_name="Steven M. Rosenthal, a tax lawyer")

@@ -77,7 +77,7 @@ __all__ = [
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
 _HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"according", "citing", "cited", "reportedly", "asked"} | set(
-    "poll polls survey surveys study report statement interview video letter memo filing documents document analysis".split()
+    "poll polls survey surveys study report statement interview video letter memo filing documents document analysis put".split()
 )
 _WORD = re.compile(r"[A-Za-z]+")
 _ABBREV_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Rev|St|Jr|Sr)|\b[A-Z])\.$")
@@ -430,19 +430,38 @@ class _Context:
         if k >= n or not (toks[k].text[:1].isupper() or toks[k].low == "the" and k + 1 < n and toks[k + 1].text[:1].isupper()):
             return None
         e = np_forward(toks, k, allow_lower=False)
+        run = k + 1 if toks[k].low == "the" else k
+        while run < e and (toks[run].text[:1].isupper() or toks[run].low in ("of", "&", "’s", "'s", ".", "-")):
+            run += 1
+        e = min(e, run)  # the name: "as Ms. Simonyan put it in a statement"
         while e > k and toks[e - 1].low in ("first", "previously", "originally", "earlier", "initially", "exclusively", "also", "recently"):
             e -= 1
         if e <= k or e - k > 6 or not all(t.text[:1].isupper() or t.low in ("the", "of", "&", "’s", "'s") for t in toks[k:e]):
             return None
-        c = e
+        c = cue0 = e
         while c < n and toks[c].low in ("first", "previously", "originally", "earlier", "initially", "exclusively", "has", "have", "had", "also", "recently"):
             c += 1
+        if c < n and toks[c].text == "," and e - k <= 4:
+            # "as Steven M. Rosenthal, a tax lawyer at the Urban Institute, recently put it"
+            c2 = next((m for m in range(c + 1, min(n, c + 20)) if toks[m].text == "," and not toks[m].quoted), None)
+            if c2 is not None and c2 + 1 < n and toks[c + 1].low in ("a", "an", "the", "who", "one"):
+                e, c = c2, c2 + 1
+                cue0 = c
+                while c < n and toks[c].low in ("first", "previously", "originally", "earlier", "recently", "once", "has", "have", "had", "also", "famously", "memorably"):
+                    c += 1
         if c >= n or toks[c].low not in self._AS_CUES or toks[c].quoted:
             return None
+        if toks[c].low == "put":
+            if c + 1 >= n or toks[c + 1].low != "it":
+                return None
+            c += 1  # "as Ms. Simonyan put it"
         after = skip_setting(toks, skip_circumstances(toks, c + 1))
         if after < n and toks[after].text not in ".,;!?":
             return None
-        if after + 2 < n and toks[after].text == "," and toks[after + 1].text not in QUOTE_TOKENS:
+        q = quote_at(toks[after + 1].start, self.quotes, self.quote_starts) if after + 1 < n and toks[after].text == "," else None
+        if q is not None:
+            content = [q]  # "As X put it, “...”"
+        elif after + 2 < n and toks[after].text == "," and toks[after + 1].text not in QUOTE_TOKENS:
             # "Just weeks ago, as the Times reported, Thor and Beck were ...": the main clause
             end = self._content_end(index, toks, after + 1)
             content = [(toks[after + 1].start, end)] if end > toks[after + 1].start else []
@@ -451,7 +470,8 @@ class _Context:
         if not content:
             return None
         used.update(range(i, c + 1))
-        return _Found([(toks[k].start, toks[e - 1].end)], [(toks[e].start, toks[c].end)], content, index)
+        src_end = e - 1 if toks[e - 1].text == "," else e
+        return _Found([(toks[k].start, toks[src_end - 1].end)], [(toks[cue0].start, toks[c].end)], content, index)
 
     # "LONDON (Reuters) - ..." at the start of a paragraph
     def _dateline(self, index, toks, used, out):
@@ -531,16 +551,18 @@ class _Context:
                 continue
             if t.low == "asked" and (i == 0 or toks[i - 1].low in ("when", "whenever", "if", "after", "once", "before", "being")):
                 continue  # "When asked about it, ...": the question rule
-            if t.low in lx.AMBIGUOUS_FORMS and not verb_context(toks, i):
-                continue
+            if t.low in lx.AMBIGUOUS_FORMS and not verb_context(toks, i) and not (
+                lx.CUE_FORMS.get(t.low) == "show" and document_shows(toks, subject_before(toks, aux_start(toks, i)), i)
+            ):
+                continue  # ("records show", "a poll shows": the noun reading is out)
             topic = lx.CUE_FORMS.get(t.low)
             after = i + 2 if i + 2 < n and _is_ly(toks[i + 1]) else i + 1
             if topic in lx.TOPIC_PARTICLES and (after >= n or toks[after].low not in lx.TOPIC_PARTICLES[topic]):
                 continue  # "talked to reporters" is no cue, "talked about the plan" is
             if t.low.endswith("ing") and t.low not in lx.PARTICIPLE_CUES and not (
-                t.low in lx.INTENT_ONLY_FORMS and i > 1 and toks[i - 1].low in ("is", "are", "was", "were", "’s", "'s", "’re", "'re", "been")
+                i > 1 and toks[i - 1].low in ("is", "are", "was", "were", "’s", "'s", "’re", "'re", "been")
             ):
-                continue  # ("is planning to", "are hoping to" are intentions)
+                continue  # (progressive forms are cues: "is planning to", "is promising lower taxes")
             if i > 0 and t.text[:1].isupper() and not title_case:
                 continue  # "The Washington Post" (but "Trump Says ..." in a headline)
             if aux_start(toks, i) > 0 and toks[aux_start(toks, i) - 1].low == "to":
@@ -600,6 +622,8 @@ class _Context:
         elif lemma in lx.INFINITIVE_LEMMAS and lemma not in lx.WEAK_LEMMAS and lemma not in ("want",):
             if not clause_opener(toks, c0):
                 return None  # "plan" and "decline" without an infinitive are not cues
+        if lemma == "propose" and c0 < len(toks) and toks[c0].low == "to":
+            return None  # "we propose to close the libraries": a plan in the page's own voice, not a report
         weak = lemma in lx.WEAK_LEMMAS and not document_shows(toks, subj, i) and not infinitive and not (lemma in ("ask", "point") and cue_end > i + 1)
         if (passive or weak) and not clause_opener(toks, c0):
             return None

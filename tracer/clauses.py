@@ -269,7 +269,15 @@ def document_shows(toks, subj, i) -> bool:
         return False
     lows = [t.low for t in toks[subj[0] : subj[1]]]
     head = head_index(lows)
-    return toks[subj[1] - 1].low in lx.DOCUMENT_WORDS or (head is not None and lows[head] in lx.DOCUMENT_WORDS)
+    return toks[subj[1] - 1].low in _SHOWING_WORDS or (head is not None and lows[head] in _SHOWING_WORDS)
+
+
+# What shows something: documents, and averages, results, pictures ("polling averages show").
+_SHOWING_WORDS = lx.DOCUMENT_WORDS | frozenset(
+    """average averages polling results result slide slides ledger ledgers tally tallies map maps
+    chart charts graph graphs photo photos image images picture pictures tape tapes recording
+    recordings video videos footage evidence it this""".split()
+)
 
 
 def clause_opener(toks, c0) -> bool:
@@ -324,8 +332,11 @@ def verb_context(toks, i) -> bool:
     if prev_tok is not None and not (
         prev_tok.text[:1].isupper() or prev in lx.PRONOUNS or prev in _SUBJECT_HEADS or prev in lx.AUXILIARIES
         or prev.endswith(("er", "or", "ist", "ian", "ent", "ee")) or prev in lx.DOCUMENT_WORDS or prev in lx.ANONYMOUS_WORDS
+        or prev in lx.PERSON_WORDS or prev in lx.ORGANISATION_WORDS
     ):
         return False
+    if lx.CUE_FORMS.get(toks[i].low) == "call" and i + 1 < len(toks) and toks[i + 1].text[:1].isupper() and not toks[i + 1].quoted:
+        return True  # "Bill Clinton calls Obamacare a crazy system"
     to_ok = nxt == "to" and lx.CUE_FORMS.get(toks[i].low) in lx.INFINITIVE_LEMMAS
     if lx.CUE_FORMS.get(toks[i].low) == "show" and i + 1 < len(toks) and (toks[i + 1].text[:1].isupper() or toks[i + 1].text[:1].isdigit() or nxt in ("little", "no", "more", "most", "support", "voters", "people", "americans")):
         return True  # "polls show Clinton ahead", "surveys show 40 percent ..."

@@ -65,7 +65,7 @@ _STANCE_REGULAR = """
 refuse decline threaten recount recite reiterate declare vote
 accuse attack back blame blast cite condemn criticize criticise defend denounce dismiss
 echo endorse express invoke label mock oppose praise reject slam support thank question
-welcome applaud decry lament lambaste ridicule chide scold fault reference
+welcome applaud decry lament lambaste ridicule chide scold fault reference liken
 """
 _STANCE_IRREGULAR = {
     "call": {"called", "calls", "calling"},
@@ -123,7 +123,7 @@ RECORD_FORMS = frozenset("recorded records registered registers logged counted c
 STATE_LEMMAS = frozenset(_STATE_REGULAR.split()) | frozenset(_STATE_IRREGULAR)
 INTENT_LEMMAS = frozenset(_INTENT_FORMS)
 TOPIC_LEMMAS = frozenset(_TOPIC_FORMS)
-STANCE_LEMMAS = (frozenset(_STANCE_REGULAR.split()) | frozenset(_STANCE_IRREGULAR) | TOPIC_LEMMAS) - frozenset(
+STANCE_LEMMAS = (frozenset(_STANCE_REGULAR.split()) | frozenset(_STANCE_IRREGULAR) | TOPIC_LEMMAS | {"mention", "propose"}) - frozenset(
     "refuse decline threaten recount recite reiterate declare vote seek offer".split()
 )
 # Beliefs, stances and intentions that are no attribution of their own inside another's
@@ -168,7 +168,7 @@ INFINITIVE_LEMMAS = frozenset(
 WEAK_LEMMAS = frozenset(
     """respond reply answer agree continue promise ask urge vow pledge demand question
     wonder concur comment signal project rule calculate charge counter post tweet
-    testify mention propose recall point forecast show find learn hear regret
+    testify recall point forecast show find learn hear regret
     prefer wish guess figure imagine realize realise understand know feel expect hope
     read inform notify remind assure swear joke quip shout""".split()
 )
@@ -191,7 +191,7 @@ AUXILIARIES = frozenset(
     already just quickly simply flatly even only initially subsequently separately
     apparently allegedly explicitly openly angrily bluntly tearfully proudly calmly
     happily firmly strongly clearly famously ultimately never not n't now just together
-    instead
+    instead long
     doesn isn didn don wasn weren hasn haven hadn won wouldn couldn shouldn aren ain
     ’t 't ’re 're ’ve 've ’ll 'll ’d 'd ’m 'm ’s""".split()
 )
@@ -286,7 +286,7 @@ DOCUMENT_WORDS = frozenset(
     testimony note notes order ruling opinion decision bill proposal plan census
     rankings index forecast projections survey dossier affidavit website blog
     announcement notice white paper draft resolution accounts files minutes logs
-    invoices contracts receipts spreadsheet spreadsheets""".split()
+    invoices contracts receipts spreadsheet spreadsheets average averages results tally""".split()
 )
 # Carriers whose real source is the "by/from X" that follows ("data provided by X").
 CARRIER_WORDS = frozenset("data figures information numbers statistics estimates".split())

@@ -80,6 +80,8 @@ def _document_name(words: list[str], lows: list[str]) -> str:
         k = len(words)
     if k < len(words):
         by = _name_run(words[k:], lows[k:])
+        if by and kept[-1].lower() == "from" and not any(w[:1].isupper() for w in by):
+            by = []  # "documents from his 1995 tax return": no named agent
         if by:
             kept += by
         else:
