@@ -576,3 +576,15 @@ def test_as_someone_put_it():
     check(text, "Ms. Simonyan", "put it", "RT is ''providing a perspective.''")
     text = "As Steven M. Rosenthal, a tax lawyer, recently put it, ''Did Trump avoid taxes?''"
     check(text, "Steven M. Rosenthal, a tax lawyer", "recently put it", "''Did Trump avoid taxes?''", source_name="Steven M. Rosenthal, a tax lawyer")
+
+
+def test_relative_pronouns_and_appositives_in_sources():
+    check("Double the number who said the same of Mr. Trump.", "who", "said", "the same of Mr. Trump")
+    a = check("Officials who say the talks failed.", "who", "say", "the talks failed")
+    assert a.source_name == "Officials"
+    check("The plan, which Mr. Clarke says is sound, failed.", "Mr. Clarke", "says", "is sound, failed")
+    check('"It was fine," said Michael Mulgrew, president of the union, which represents teachers.',
+          "Michael Mulgrew, president of the union", "said", '"It was fine,"')
+    check("World leaders almost universally expressed outrage over the test.", "World leaders", "almost universally expressed outrage over", "the test")
+    check("Last week Stumpf in a televised interview appeared to blame low-level workers.", "Stumpf", "appeared to blame", "low-level workers")
+    check("Though that went well, he said, replacing her would be harder.", "he", "said", "Though that went well replacing her would be harder")

@@ -36,6 +36,7 @@ from .clauses import (  # the rules' building blocks
     aux_start,
     circumstance_run,
     clause_subject,
+    COMMON_VERBS,
     clause_opener,
     clause_stop,
     document_shows,
@@ -591,8 +592,11 @@ class _Context:
         if not passive and (subj is None or any(k in used for k in range(*subj))):
             subj = appositive_subject(toks, cue_start) or subj
         shared_source = None
-        if subj is None and not passive and cue_start > 0 and toks[cue_start - 1].low in ("and", "but"):
+        if subj is None and not passive and cue_start > 0 and toks[cue_start - 1].low in ("and", "but") and not (
+            lx.CUE_FORMS.get(toks[i].low) in lx.NESTED_WEAK_LEMMAS and self._inside_content(toks[i].start)
+        ):
             # "Graham called Trump “crazy” and said ...": the same subject speaks again
+            # (but in "Police say he posed a threat and refused to drop the gun" he refused)
             shared_source = self._sentence_source(index, toks, cue_start)
         if subj is None and not passive and shared_source is None:
             return None
@@ -742,6 +746,8 @@ class _Context:
                         ):
                             e -= 1
                             break  # "said Weaver, who said ...": a new attribution
+                        if toks[e].text == "," and e > k + 2 and e + 1 < n and toks[e + 1].low in ("which", "a", "an", "one", "whose", "where"):
+                            break  # "said Mulgrew, president of the union, which represents ...": one appositive
                         e += 1
                     src, k = (i + 1, e), e
         if src is None or any(x in used for x in range(*src)):
@@ -778,8 +784,11 @@ class _Context:
             c0 = k + 1
             end = self._content_end(index, toks, c0)
             if end > toks[c0].start:
-                if not quoted_before and toks[0].low in INTRO_WORDS and skip_intro_chunks(toks, 0, brk + 1) > brk:
+                if not quoted_before and toks[0].low in INTRO_WORDS and skip_intro_chunks(toks, 0, brk + 1) > brk and not any(
+                    t.low in VERBISH or t.low in COMMON_VERBS or t.text.islower() and t.low.endswith("ed") for t in toks[:brk]
+                ):
                     content = []  # "In a speech, Smith said, the plan ..." -> only what follows
+                    # (but "Though that was seamless, he said, replacing her ..." keeps both clauses)
                 content.append((toks[c0].start, end))
         cue_end = i + 1
         if cue_end < n and toks[cue_end].low == "in" and cue_end + 2 < n and toks[cue_end + 2].low in ("statement", "interview", "tweet", "post", "email"):
@@ -793,6 +802,9 @@ class _Context:
             content,
             index,
         )
+
+    def _inside_content(self, pos: int) -> bool:
+        return any(s <= pos < e for f in self._current for s, e in f.content)
 
     def _sentence_source(self, index, toks, before: int) -> list[Span] | None:
         """The source of the latest attribution found earlier in this sentence, else the
@@ -935,6 +947,9 @@ class _Context:
                 continue
             cue_start = aux_start(toks, i)
             subj = clause_subject(toks, cue_start)
+            near = subject_before(toks, cue_start)
+            if near is not None and subj is not None and subj[0] < near[0] < subj[1]:
+                subj = near  # "Last week Stumpf in a televised interview appeared to ..."
             if subj is None or any(k in used for k in range(*subj)):
                 continue
             end = self._content_end(index, toks, c0)

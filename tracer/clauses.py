@@ -207,6 +207,18 @@ def clause_stop(toks, c0) -> int:
     return n
 
 
+def _gerund_subject(toks, k) -> bool:
+    """"replacing Clinton would be ...": an -ing word whose phrase is followed by a verb."""
+    if toks[k].low in lx.PARTICIPLE_CUES:
+        return False
+    for t in toks[k + 1 : k + 6]:
+        if t.text in ",;:" or t.quoted:
+            return False
+        if t.low in VERBISH:
+            return True
+    return False
+
+
 def tail_kind(toks, k) -> str:
     """What follows a cue (after its circumstances): the sentence "end", a "quote" that
     continues the speaker's words, a "clause" after a comma, or "other" words."""
@@ -222,6 +234,8 @@ def tail_kind(toks, k) -> str:
             return "end"
         if toks[k + 1].text in QUOTE_TOKENS:
             return "quote"
+        if toks[k + 1].low.endswith("ing") and _gerund_subject(toks, k + 1):
+            return "clause"  # "..., he said, replacing Clinton would be ...": a gerund opens the clause
         if toks[k + 1].low.endswith("ing") or toks[k + 1].low in ("adding", "noting", "saying", "citing", "according", "who", "which", "while", "as", "and", "but", "in", "after", "before", "when", "because", "though", "although"):
             return "end"
         return "clause"
@@ -438,6 +452,8 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
         if toks[k + 1].low in ("citing", "quoting", "according", "however", "though", "too", "also", "meanwhile", "instead", "in", "for", "on", "at", "during", "after", "before", "while", "when", "speaking", "like") or j - k <= 2 and _is_adverb(toks[k + 1]) or toks[k + 1].low.endswith("ing") and toks[k + 1].text.islower():
             return head  # "Reuters, citing officials, reported": the head alone speaks
         return head[0], end - 1
+    if toks[j].low in ("who", "which", "that") and not toks[j].quoted and j > 0 and toks[j - 1].text not in QUOTE_TOKENS:
+        return j, j + 1  # "the number who said", "officials who say": the relative pronoun speaks
     start = j
     last_and = None
     while start >= 0:
@@ -505,6 +521,8 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
     # a subject does not start with a verb or preposition
     if toks[end - 1].low in lx.DETERMINERS or toks[end - 1].low in ("his", "her", "their", "its", "my", "our", "your"):
         return None  # "His repeated claims", "There's a saying": no subject
+    if toks[start].low in ("which", "that", "whom") and start + 1 < end and toks[start + 1].text[:1].isupper():
+        start += 1  # "the plan, which Mr. Clarke says is sound": the speaker after the relative
     if toks[start].low == "about" and start + 1 < end and (toks[start + 1].text[:1].isdigit() or toks[start + 1].low in _QUANTITY_WORDS):
         return start, end  # "About four in 10 said", "about half of voters say"
     if toks[start].low in ("to", "of", "for", "with", "by", "from", "about") or toks[start].low in lx.CUE_FORMS and toks[start].low not in lx.AMBIGUOUS_FORMS:
@@ -694,7 +712,7 @@ def skip_hearer(toks, k) -> int:
 
 # Common verbs (past tense and third person) that end a subject: "Cruz took the stage",
 # "The president left no doubt", "Rubio hit back".
-_COMMON_VERBS = frozenset(
+COMMON_VERBS = frozenset(
     """took left hit began made went gave came got put set sent held kept ran won lost saw
     brought fought stood spent paid met led felt found knew rose fell struck drew broke chose
     spoke threw sat cut let bought caught built heard meant became takes makes goes gives
@@ -731,7 +749,7 @@ def sentence_subject(toks) -> tuple[int, int] | None:
             t.text.isalpha() and t.text.islower() and j > start and lower_run < 3
             and not t.low.endswith(("ed", "ly")) and t.low not in lx.CUE_FORMS and t.low not in VERBISH
             and t.low not in lx.CLAUSE_BOUNDARIES and t.low not in INTRO_WORDS and t.low not in ("to", "inside", "about", "over", "with", "by", "from", "at", "into")
-            and t.low not in _COMMON_VERBS
+            and t.low not in COMMON_VERBS
             # after a name, only a noun goes on: "Trump campaign", not "Cruz took"
             and (lower_run > 0 or not toks[j - 1].text[:1].isupper() or toks[j - 1].low in lx.DETERMINERS or _source_noun(t.low) or t.low in ("campaign", "aides", "aide", "supporters", "allies", "team", "officials"))
         ):

@@ -191,7 +191,7 @@ AUXILIARIES = frozenset(
     already just quickly simply flatly even only initially subsequently separately
     apparently allegedly explicitly openly angrily bluntly tearfully proudly calmly
     happily firmly strongly clearly famously ultimately never not n't now just together
-    instead long
+    instead long almost nearly
     doesn isn didn don wasn weren hasn haven hadn won wouldn couldn shouldn aren ain
     ’t 't ’re 're ’ve 've ’ll 'll ’d 'd ’m 'm ’s""".split()
 )
