@@ -588,3 +588,10 @@ def test_relative_pronouns_and_appositives_in_sources():
     check("World leaders almost universally expressed outrage over the test.", "World leaders", "almost universally expressed outrage over", "the test")
     check("Last week Stumpf in a televised interview appeared to blame low-level workers.", "Stumpf", "appeared to blame", "low-level workers")
     check("Though that went well, he said, replacing her would be harder.", "he", "said", "Though that went well replacing her would be harder")
+
+
+def test_participles_without_a_comma_hang_on_the_subject():
+    check("American Bridge President Jessica Mackler issued a statement saying his comment was dangerous.",
+          "American Bridge President Jessica Mackler", "saying", "his comment was dangerous")
+    check("The effort stalled, and he has battled with the city, at one point calling the mayor a liar.",
+          "he", "calling", "the mayor a liar")

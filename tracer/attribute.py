@@ -541,7 +541,8 @@ class _Context:
         title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
         for i in range(n):
             t = toks[i]
-            if t.quoted or i in used or t.low in lx.PARTICIPLE_CUES and after_comma(toks, i):
+            progressive = i > 1 and toks[i - 1].low in ("is", "are", "was", "were", "’s", "'s", "’re", "'re", "been", "be")
+            if t.quoted or i in used or t.low in lx.PARTICIPLE_CUES and not progressive and i > 0:
                 continue
             if t.low in lx.RECORD_FORMS:
                 found = self._organisation_records(index, toks, i, used)
@@ -578,8 +579,9 @@ class _Context:
             t = toks[i]
             if t.quoted or i in used or t.low not in lx.PARTICIPLE_CUES:
                 continue
-            if not (after_comma(toks, i) or i > 1 and toks[i - 1].low in ("before", "after", "while", "by") and after_comma(toks, i - 1)):
-                continue
+            prev = toks[i - 1] if i > 0 else None
+            if prev is None or prev.low in lx.AUXILIARIES and not after_comma(toks, i) or prev.low in ("to", "of", "for", "about", "the", "a", "an", "is", "are", "was", "were", "be", "been"):
+                continue  # "is saying" went through the verb rules; "about saying" is no cue
             f = self._participle(index, toks, i, used, out)
             if f is not None:
                 yield f
@@ -834,6 +836,13 @@ class _Context:
             source = list(owner.source)
         else:
             subj = sentence_subject(toks)
+            # "..., and he has battled with X, at one point calling": the nearer clause's subject
+            for k in range(i - 1, (subj[1] if subj else 0), -1):
+                if toks[k].low in ("he", "she", "they", "we", "i") and not toks[k].quoted and k > 0 and (
+                    toks[k - 1].low in ("and", "but", ";") or toks[k - 1].text in ",;"
+                ):
+                    subj = (k, k + 1)
+                    break
             if subj is None:
                 return None
             source = [(toks[subj[0]].start, toks[subj[1] - 1].end)]
