@@ -595,3 +595,11 @@ def test_participles_without_a_comma_hang_on_the_subject():
           "American Bridge President Jessica Mackler", "saying", "his comment was dangerous")
     check("The effort stalled, and he has battled with the city, at one point calling the mayor a liar.",
           "he", "calling", "the mayor a liar")
+
+
+def test_called_names_and_settings():
+    text = 'Bernie Sanders called Trump a "pathological liar." Carly Fiorina said Cruz "says anything."'
+    assert [spans_text(text, a.cue) for a in extract_attributions(text)] == ["called", "said"]
+    check("Trump called the system “rigged” in a tweet Tuesday.", "Trump", "called", "the system “rigged”")
+    assert extract_attributions("A new group called Black Votes Matter is raising money.") == []
+    assert extract_attributions("Trump and Clinton called off the debate.") == []

@@ -131,6 +131,10 @@ _PHRASE_CUES = re.compile(
 )
 _PHRASE_HINT = re.compile(r"\b(?:clear|case|shot|shots|swipe|swipes|jab|jabs|aim|issue|weigh|weighs|weighed|weighing|lash|lashes|lashed|lashing|rail|railed|rails|railing|concerns|questions|doubts|alarm|alarms|support|concern|opposition|doubt|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness|backing|blessing|endorsement|weight)\b")
 _QUESTION_STARTS = frozenset("to about if whether what why how who which when where for".split())
+_SETTING_NOUNS = frozenset(
+    """tweet tweets statement interview speech show program programme radio rally debate letter
+    post op-ed column book video appearance briefing conference hearing town forum""".split()
+)
 _COMPLEMENT_ENDS = frozenset("but and while which who whose as although though because so when where if whereas".split())
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion half".split())
 
@@ -571,6 +575,10 @@ class _Context:
                 continue  # "needed to know"
             if i + 1 < n and toks[i + 1].low == "tank":
                 continue  # "think tank"
+            if t.low in ("called", "dubbed", "named") and i + 1 < n and (
+                toks[i + 1].low in ("off", "up", "in", "back") or toks[i + 1].text[:1].isupper() and toks[i - 1].text.isalpha() and toks[i - 1].text.islower() and toks[i - 1].low not in lx.PRONOUNS and toks[i - 1].low not in lx.AUXILIARIES
+            ):
+                continue  # "a group called Black Votes Matter" names it; "called off the deal"
             found = self._inverted(index, toks, i, used) or self._forward(index, toks, i, used)
             if found is not None:
                 yield found
@@ -1171,6 +1179,8 @@ class _Context:
                 continue
             if j > c0 and (t.text in ";:—–()" or t.low in _OBJECT_STOPS or t.text in ".!?" and j == n - 1):
                 break
+            if j > c0 + 1 and t.low in ("in", "on", "at", "during") and any(x.low in _SETTING_NOUNS for x in toks[j + 1 : j + 4]):
+                break  # "called the system “rigged” in a tweet Tuesday"
             if j > c0 and t.text == "," and j + 1 < n:
                 nxt = toks[j + 1]
                 if nxt.low in _OBJECT_STOPS or nxt.low in lx.DETERMINERS or nxt.low in lx.PRONOUNS or nxt.low in ("down", "up", "according", "saying", "adding", "noting") or _participle_word(nxt):

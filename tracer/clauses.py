@@ -354,7 +354,8 @@ def verb_context(toks, i) -> bool:
     to_ok = nxt == "to" and lx.CUE_FORMS.get(toks[i].low) in lx.INFINITIVE_LEMMAS
     if lx.CUE_FORMS.get(toks[i].low) == "show" and i + 1 < len(toks) and (toks[i + 1].text[:1].isupper() or toks[i + 1].text[:1].isdigit() or nxt in ("little", "no", "more", "most", "support", "voters", "people", "americans")):
         return True  # "polls show Clinton ahead", "surveys show 40 percent ..."
-    return to_ok or nxt == "that" or nxt in (",", ":") or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
+    speech = lx.CUE_FORMS.get(toks[i].low) not in lx.NESTED_WEAK_LEMMAS  # "the Brexit vote," is a noun
+    return to_ok or nxt == "that" or nxt in (",", ":") and speech or (nxt in QUOTE_TOKENS) or nxt in lx.PRONOUNS or nxt in ("the", "a", "an")
 
 
 _SUBJECT_HEADS = frozenset(

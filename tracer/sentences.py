@@ -72,7 +72,7 @@ def _is_boundary(text: str, punct_start: int, after: int, limit: int) -> bool:
     ch = text[nxt]
     if not (ch.isupper() or ch.isdigit() or ch in _OPENERS or not ch.isalpha()):
         return False  # "e.g. the", "the U.S. economy": lower-case continuation
-    if text[after - 1] in "\"”»'" and _SPEAKER_FOLLOWS.match(text, nxt):
+    if text[after - 1] in "\"”»'" and text[punct_start] in "!?" and _SPEAKER_FOLLOWS.match(text, nxt):
         return False  # “Her mind is shot!” Trump said.
     if text[punct_start] != ".":
         return True
