@@ -603,3 +603,12 @@ def test_called_names_and_settings():
     check("Trump called the system “rigged” in a tweet Tuesday.", "Trump", "called", "the system “rigged”")
     assert extract_attributions("A new group called Black Votes Matter is raising money.") == []
     assert extract_attributions("Trump and Clinton called off the debate.") == []
+
+
+def test_inverted_source_after_a_long_clause():
+    text = "Cruz lacks support from colleagues, whom he has alienated, said Larry Sabato, director of the Center for Politics."
+    check(text, "Larry Sabato, director of the Center for Politics", "said", "Cruz lacks support from colleagues, whom he has alienated")
+    text = "The firm lobbied on gaming, said lobbyist and GOP strategist Charlie Black."
+    check(text, "lobbyist and GOP strategist Charlie Black", "said", "The firm lobbied on gaming")
+    text = "Aparna Mathur, who studies tax policy, said Ivanka Trump's statement didn't clarify the matter."
+    check(text, "Aparna Mathur, who studies tax policy", "said", "Ivanka Trump's statement didn't clarify the matter")

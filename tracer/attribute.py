@@ -91,6 +91,33 @@ def _setting_before(toks, k, that) -> bool:
     )
 
 
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+# Cues whose source may follow them: "..., said Larry Sabato, director of ...".
+_INVERTING_LEMMAS = frozenset(
+    "say add note explain insist argue continue recall observe caution warn acknowledge concede reply respond remark joke declare quip".split()
+)
+
+
+def _name_tail(toks, k) -> bool:
+    """"..., said Larry Sabato, director of the Center for Politics.": after the cue only a
+    name and its appositive (a relative clause may follow), no verb of a clause of its own."""
+    n = len(toks)
+    if k >= n or not (toks[k].text[:1].isupper() or toks[k].low in ("a", "an", "the", "one", "former", "another")):
+        return False
+    caps = False
+    for t in toks[k:]:
+        if t.low in ("who", "which", "whose") or t.text in ".!?;" or t.quoted or t.text in QUOTE_TOKENS:
+            break
+        if t.text == "," and caps:
+            continue
+        if t.low in VERBISH or t.low in COMMON_VERBS or t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS or t.low in lx.PRONOUNS or (
+            t.low in lx.AUXILIARIES and t.low not in ("’s", "'s") and not t.text[:1].isupper()
+        ):
+            return False  # "said Ivanka Trump's statement didn't clarify it": a clause
+        caps = caps or t.text[:1].isupper() and t.low not in lx.CIRCUMSTANCE_WORDS and t.low not in _MONTHS
+    return caps
+
+
 def _is_ly(t) -> bool:
     return t.text.islower() and t.low.endswith("ly") and len(t.low) > 4 and t.low not in ("only", "family", "rally", "ally", "early")
 
@@ -721,14 +748,25 @@ class _Context:
         cue_start = aux_start(toks, i)
         src = None
         subj = subject_before(toks, cue_start)
-        if subj is not None and subj[0] > 0 and is_content_break(toks[subj[0] - 1]):
+        name_after = cue_start == i and cue_start > 0 and is_content_break(toks[cue_start - 1]) and lx.CUE_FORMS.get(toks[i].low) in _INVERTING_LEMMAS and _name_tail(toks, i + 1)
+        if subj is not None and subj[0] > 0 and is_content_break(toks[subj[0] - 1]) and not name_after:
             src, brk, k = subj, subj[0] - 1, i + 1
-        elif cue_start > 0 and is_content_break(toks[cue_start - 1]) and cue_start == i and not (
+        elif cue_start > 0 and is_content_break(toks[cue_start - 1]) and cue_start == i and (not (
             subj is not None and subj[0] == skip_intro_chunks(toks, 0, subj[1]) and toks[cue_start - 1].text not in QUOTE_TOKENS
-        ):
+        ) or lx.CUE_FORMS.get(toks[i].low) in _INVERTING_LEMMAS and _name_tail(toks, i + 1)):
             # ", said Smith." / "” said Smith, a spokesman." -> the source follows the cue
             # (but "Smith, a spokesman, said ..." has its subject before the cue)
             e = np_forward(toks, i + 1, allow_lower=True)
+            if e + 1 < n and toks[e].low == "and" and not toks[e].quoted:
+                # "said lobbyist and GOP strategist Charlie Black": titles joined before a name
+                w = e + 1
+                while w < n and toks[w].text not in ",;.!?" and not toks[w].quoted and toks[w].text not in QUOTE_TOKENS:
+                    w += 1
+                run = toks[e + 1 : w]
+                if run and run[-1].text[:1].isupper() and not any(
+                    t.low in VERBISH or t.low in COMMON_VERBS or t.low in lx.CUE_FORMS or t.low in lx.PRONOUNS for t in run
+                ):
+                    e = w
             first = toks[i + 1] if i + 1 < n else None
             if first is not None and (first.low == "that" or not (first.text[:1].isupper() or first.low in lx.DETERMINERS or first.low in lx.PRONOUNS or first.text[:1].isdigit() or _titled_name(toks, i + 1, e))):
                 e = i + 1  # "... said that in 1998": no source after the cue
