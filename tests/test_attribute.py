@@ -612,3 +612,13 @@ def test_inverted_source_after_a_long_clause():
     check(text, "lobbyist and GOP strategist Charlie Black", "said", "The firm lobbied on gaming")
     text = "Aparna Mathur, who studies tax policy, said Ivanka Trump's statement didn't clarify the matter."
     check(text, "Aparna Mathur, who studies tax policy", "said", "Ivanka Trump's statement didn't clarify the matter")
+
+
+def test_reportedly_and_views():
+    text = "The FBI is reportedly making arrangements to interview Hillary Clinton."
+    a = one(extract_attributions(text))
+    assert a.source == [] and spans_text(text, a.cue) == "reportedly"
+    assert [text[s:e] for s, e in a.content] == ["The FBI is", "making arrangements to interview Hillary Clinton"]
+    check("He reportedly said he would resign.", "He", "reportedly said", "he would resign")
+    check("Experts see the elections as a test of the generals.", "Experts", "see", "the elections as a test of the generals")
+    assert extract_attributions("They saw the abundance in the aisles.") == []

@@ -77,7 +77,7 @@ __all__ = [
 
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
-_HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"according", "citing", "cited", "reportedly", "asked"} | set(
+_HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"allegedly", "purportedly", "reputedly", "according", "citing", "cited", "reportedly", "asked"} | set(
     "poll polls survey surveys study report statement interview video letter memo filing documents document analysis put".split()
 )
 _WORD = re.compile(r"[A-Za-z]+")
@@ -588,6 +588,8 @@ class _Context:
                 lx.CUE_FORMS.get(t.low) == "show" and document_shows(toks, subject_before(toks, aux_start(toks, i)), i)
             ):
                 continue  # ("records show", "a poll shows": the noun reading is out)
+            if lx.CUE_FORMS.get(t.low) == "see" and not any(x.low == "as" and not x.quoted for x in toks[i + 2 : min(n, i + 16)]):
+                continue  # "experts see the vote as a test": a view; "they saw the abundance": no
             topic = lx.CUE_FORMS.get(t.low)
             after = i + 2 if i + 2 < n and _is_ly(toks[i + 1]) else i + 1
             if topic in lx.TOPIC_PARTICLES and (after >= n or toks[after].low not in lx.TOPIC_PARTICLES[topic]):
@@ -977,6 +979,21 @@ class _Context:
         for i in range(1, n - 1):
             t = toks[i]
             if t.quoted or i in used or not t.text.islower():
+                continue
+            if t.low in ("reportedly", "allegedly", "purportedly", "reputedly") and t.text.islower():
+                # "The FBI is reportedly making arrangements ...": reported by no one named
+                if i + 1 < n and toks[i + 1].low in lx.CUE_FORMS and toks[i + 1].low not in lx.AMBIGUOUS_FORMS:
+                    continue  # "reportedly said": the verb is the cue
+                a0 = aux_start(toks, i)
+                subj = clause_subject(toks, a0)
+                if subj is None or any(k in used for k in range(*subj)):
+                    continue
+                end = self._content_end(index, toks, i + 1)
+                if end <= toks[i + 1].start:
+                    continue
+                used.add(i)
+                content = [(toks[subj[0]].start, toks[i - 1].end if a0 < i else toks[subj[1] - 1].end), (toks[i + 1].start, end)]
+                yield _Found([], [(t.start, t.end)], content, index)
                 continue
             if t.low in lx.SEEM_FORMS:
                 nxt = toks[i + 1]

@@ -72,6 +72,7 @@ _STANCE_IRREGULAR = {
     "refer": {"referred", "refers", "referring"},
     "offer": {"offered", "offers"},
     "seek": {"sought", "seeks"},
+    "see": {"see", "sees", "saw"},
 }
 # Topics: "X talked about / spoke of / discussed / focused on Y" (Y is the content).
 _TOPIC_FORMS = {
@@ -150,7 +151,7 @@ AMBIGUOUS_FORMS = frozenset(
     estimated worry worries suspect suspects suspected
     want wants wanted planned planning intend intends intended intending aims aimed aiming
     decided decides strives strived striving attempted attempts
-    attempting seeking seek hoping talk talks talked speak speaks spoke spoken focused focuses
+    attempting seeking seek hoping see sees saw talk talks talked speak speaks spoke spoken focused focuses
     focussed
     attack attacks blast echo echoes label labels reference references welcome
     praise slam cite cites defend oppose reject mock question thank blame fault express
