@@ -622,3 +622,8 @@ def test_reportedly_and_views():
     check("He reportedly said he would resign.", "He", "reportedly said", "he would resign")
     check("Experts see the elections as a test of the generals.", "Experts", "see", "the elections as a test of the generals")
     assert extract_attributions("They saw the abundance in the aisles.") == []
+
+
+def test_relative_clause_inside_the_subject():
+    check("A spokesman for the campaign who declined to be named said the plan was dead.",
+          "A spokesman for the campaign who declined to be named", "said", "the plan was dead", kind="anonymous")

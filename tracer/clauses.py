@@ -479,6 +479,11 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
         if t.low in lx.CLAUSE_BOUNDARIES and not (t.low == "and" and (_joins_names(toks, start) or _joins_modifiers(toks, start) or _joins_nouns(toks, start, j))):
             if t.low not in ("who", "which") or start == j:
                 break
+        if start < j and (t.low in VERBISH or t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS):
+            rel = _relative_start(toks, start, j)
+            if rel is not None:
+                start = rel - 1  # "A spokesman who declined to be named said": the relative clause is part of it
+                continue
         if t.low in lx.CUE_FORMS and start < j and t.low not in lx.AMBIGUOUS_FORMS:
             if last_and is not None and not _joins_names(toks, last_and):
                 start = last_and  # "A woman asked for a photo and Clinton said": the last conjunct
@@ -532,6 +537,20 @@ def subject_before(toks, cue_start) -> tuple[int, int] | None:
 
 
 _QUANTITY_WORDS = frozenset("one two three four five six seven eight nine ten half a third quarter two-thirds three-quarters".split())
+
+
+def _relative_start(toks, k, j) -> int | None:
+    """Index of the "who"/"that" opening a relative clause on a person or document noun that
+    holds token k ("officials who declined to be named"), if the clause runs to j unbroken."""
+    for m in range(k, max(0, k - 8), -1):
+        t = toks[m]
+        if t.quoted or t.text in ",;:()" or t.text in QUOTE_TOKENS:
+            return None
+        if t.low in ("who", "that") and m > 0 and (_relative_after_head(toks, m) or t.low == "who" and any(
+            x.low in lx.ANONYMOUS_WORDS or x.low in lx.PERSON_WORDS for x in toks[max(0, m - 5) : m]
+        )):
+            return m - 1 if m - 1 >= 0 else None
+    return None
 
 
 def _paren_open(toks, close) -> int | None:
