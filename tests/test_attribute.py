@@ -627,3 +627,11 @@ def test_reportedly_and_views():
 def test_relative_clause_inside_the_subject():
     check("A spokesman for the campaign who declined to be named said the plan was dead.",
           "A spokesman for the campaign who declined to be named", "said", "the plan was dead", kind="anonymous")
+
+
+def test_document_names_keep_who_wrote_or_published_them():
+    text = ("A study by researchers at the University of Nordvik found that 35 people fell ill. "
+            "A study published in the Journal of Coastal Health found that the water was to blame.")
+    names = [a.source_name.lower() for a in extract_attributions(text)]
+    assert "a study by researchers at the university of nordvik" in names
+    assert "a study published in the journal of coastal health" in names

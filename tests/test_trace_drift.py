@@ -82,9 +82,9 @@ def test_press_release_to_journal_page_with_doi(web_warc, tmp_path):
     data = trace_web("press-release-journal", web_warc, tmp_path)
     hops = data["hops"]
     assert [(h["source"], h["kind"], h["url"], h["cites"] and (h["cites"]["source"], h["cites"]["link"])) for h in hops] == [
-        ("The Coastal Post", "outlet", COASTAL_POST, ("a study by researchers", PRESS_RELEASE)),
-        ("a study by researchers", "document", PRESS_RELEASE, ("a study", JOURNAL)),
-        ("a study", "document", JOURNAL, None),
+        ("The Coastal Post", "outlet", COASTAL_POST, ("a study by researchers at the University of Nordvik", PRESS_RELEASE)),
+        ("a study by researchers at the University of Nordvik", "document", PRESS_RELEASE, ("a study published in the Journal of Coastal Health", JOURNAL)),
+        ("a study published in the Journal of Coastal Health", "document", JOURNAL, None),
     ]
     journal = hops[2]
     assert journal["doi"] == "10.5555/jch.2021.0412" and journal["journal"] == "Journal of Coastal Health"
@@ -96,4 +96,4 @@ def test_press_release_to_journal_page_with_doi(web_warc, tmp_path):
     # "23 per cent", "almost a quarter" and "23.4%" are one figure: no drift anywhere
     assert all("drift" not in h for h in hops) and data["flags"] == []
     assert "doi" not in hops[0] and "doi" not in hops[1]
-    assert data["origin"] == {"name": "a study", "url": JOURNAL, "kind": "document", "reason": "no-further-attribution"}
+    assert data["origin"] == {"name": "a study published in the Journal of Coastal Health", "url": JOURNAL, "kind": "document", "reason": "no-further-attribution"}

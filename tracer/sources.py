@@ -52,14 +52,14 @@ def canonical_source(raw: str) -> tuple[str | None, str]:
     return name.strip(" ,") or None, kind
 
 
-_KEPT_PARTICIPLES = frozenset("obtained seen reviewed leaked".split())
+_KEPT_PARTICIPLES = frozenset("obtained seen reviewed leaked published appeared".split())
 _DROPPED_PARTICIPLES = frozenset("created conducted commissioned compiled prepared written issued released carried produced done made".split())
 
 
 def _document_name(words: list[str], lows: list[str]) -> str:
     """"a report created by “independent experts” and submitted ..." -> "a report by
-    independent experts"; "The UN report" -> "UN report"; "accounts obtained by the
-    Herald" keeps the outlet (it holds the document, it did not write it)."""
+    independent experts"; "The UN report" -> "UN report"; "a study published in the
+    Journal of X" keeps the journal, "accounts obtained by the Herald" keeps the outlet."""
     head = head_index(lows) or 0
     kept = words[: head + 1]
     rest = lows[head + 1 :]
@@ -94,8 +94,8 @@ def _document_name(words: list[str], lows: list[str]) -> str:
 
 
 def _name_run(words: list[str], lows: list[str]) -> list[str]:
-    """The agent after "by": "independent experts", "the Department of Health", "the
-    Nordvik Herald" (up to a comma or a word that starts a new phrase)."""
+    """The agent after "by": "independent experts", "researchers at the University of
+    Nordvik", "the Nordvik Herald" (up to a comma or a word that starts a new phrase)."""
     out: list[str] = []
     capital = False
     for i, (w, lw) in enumerate(zip(words, lows)):
@@ -103,7 +103,7 @@ def _name_run(words: list[str], lows: list[str]) -> list[str]:
         if not bare:
             continue
         nxt = next((x.strip("“”\"'‘’") for x in words[i + 1 : i + 3] if x.strip("“”\"'‘’").lower() not in ("the", "a", "an")), "")
-        if lw in ("of", "the", "&") and nxt[:1].isupper() and (out or lw == "the"):
+        if lw in ("at", "of", "the", "for", "and", "&", "from") and nxt[:1].isupper() and (out or lw == "the"):
             out.append(w)
         elif bare[:1].isupper() or bare[:1].isdigit():
             out.append(w)
