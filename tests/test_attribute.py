@@ -635,3 +635,13 @@ def test_document_names_keep_who_wrote_or_published_them():
     names = [a.source_name.lower() for a in extract_attributions(text)]
     assert "a study by researchers at the university of nordvik" in names
     assert "a study published in the journal of coastal health" in names
+
+
+def test_a_link_on_the_outer_source_is_not_the_nested_sources_link():
+    text = "According to Reuters, a report by independent experts says that hackers stole $2 billion."
+    start = text.index("Reuters")
+    link = Link(href="https://www.reuters.com/story", text="Reuters", start=start, end=start + len("Reuters"))
+    by_name = {a.source_name: a for a in extract_attributions(text, links=[link])}
+    assert by_name["Reuters"].link == "https://www.reuters.com/story"
+    assert by_name["a report by independent experts"].link is None
+    assert by_name["a report by independent experts"].parent is not None

@@ -1421,21 +1421,25 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
     ordered = sorted(links, key=lambda l: l.start)
     starts = [l.start for l in ordered]
 
-    def in_spans(spans: list[Span]) -> str | None:
+    def in_spans(spans: list[Span], taken: list[Span] = ()) -> str | None:
         for s, e in spans:
             i = max(0, bisect_right(starts, s) - 1)
             while i < len(ordered) and ordered[i].start < e:
                 link = ordered[i]
-                if link.end > s and link.start < e:
+                if link.end > s and link.start < e and not any(link.end > ts and link.start < te for ts, te in taken):
                     return link.href
                 i += 1
         return None
 
+    # A link on another attribution's source or cue is that attribution's: "according to
+    # <a>Reuters</a>, a report says ..." links Reuters, not the report nested inside.
+    named = [(id(a), span) for a in atts for span in a.source + a.cue]
     for a, f in zip(atts, found):
         href = in_spans(a.source) or in_spans(a.cue)
         if href is None:
+            taken = [span for owner, span in named if owner != id(a)]
             sent = sentences[f.sentence] if 0 <= f.sentence < len(sentences) else None
-            href = in_spans(a.content) or (in_spans([(sent.start, sent.end)]) if sent else None)
+            href = in_spans(a.content, taken) or (in_spans([(sent.start, sent.end)], taken) if sent else None)
         a.link = href
 
 

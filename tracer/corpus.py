@@ -1181,11 +1181,17 @@ _SHINGLE = 5
 COPY_CONTAINMENT = 0.6  # share of the shorter text's 5-word shingles found in the other
 
 
+def _stable_hash(words: list[str]) -> int:
+    # not hash(): it is salted per process, and the "0 mod 4" sample below must be
+    # the same in every run, or which pages count as copies would change from run to run
+    return zlib.crc32(" ".join(words).encode("utf-8"))
+
+
 def shingles(text: str, size: int = _SHINGLE) -> set[int]:
     words = _TOKEN.findall(text.lower())
     if len(words) < size:
-        return {hash(tuple(words))} if words else set()
-    return {hash(tuple(words[i : i + size])) for i in range(len(words) - size + 1)}
+        return {_stable_hash(words)} if words else set()
+    return {_stable_hash(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
 def near_duplicate_groups(texts: dict[int, str], threshold: float = COPY_CONTAINMENT) -> list[set[int]]:
