@@ -97,3 +97,10 @@ def test_empty_claim_is_a_usage_error(command, claim, tmp_path):
     assert result.exit_code == 2
     assert "the claim is empty" in result.stderr
     assert not (tmp_path / "t.db").exists()  # nothing was started
+
+
+def test_readme_shows_what_the_demo_prints():
+    shown = README.split("```\n$ tracer demo\n", 1)[1].split("```", 1)[0]
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0
+    assert result.stdout == shown
