@@ -160,6 +160,21 @@ def test_bad_rater_files_are_one_line_errors(tmp_path, csv_text, args, message):
     assert result.exit_code == 1 and message in result.stderr
 
 
+def test_binary_file_is_a_one_line_error_and_cr_line_ends_read(tmp_path):
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"domain,score\n" + bytes(range(256)) * 8)
+    result = invoke("ratings", "import", str(binary), "--rater", "R", "--as-of", "2024-01-01",
+                    "--db", str(tmp_path / "r.db"))
+    assert result.exit_code == 1 and "is not a CSV file (binary data)" in result.stderr
+    unbalanced = write_csv(tmp_path, "quote.csv", 'domain,score\n"' + "x" * 200_000 + "\n")
+    result = invoke("ratings", "import", str(unbalanced), "--rater", "R", "--as-of", "2024-01-01",
+                    "--db", str(tmp_path / "r.db"))
+    assert result.exit_code == 1 and "is not a readable CSV file" in result.stderr
+    mac = write_csv(tmp_path, "mac.csv", "domain,score\ra.example,1\rb.example,0.5\r")
+    imported = import_csv(store.open_db(tmp_path / "m.db"), mac, rater="R", as_of="2024-01-01")
+    assert imported.imported == 2
+
+
 def test_bad_date_and_missing_file(tmp_path):
     path = write_csv(tmp_path, "ok.csv", "domain,score\na.example,1\n")
     bad_date = invoke("ratings", "import", str(path), "--rater", "R", "--as-of", "last year", "--db",

@@ -183,6 +183,8 @@ def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise RatingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\x00" in raw[:65536]:
+        raise RatingsError(f"{path} is not a CSV file (binary data)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -192,10 +194,14 @@ def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise RatingsError(f"{path} is empty or has no header row")
-    return [f for f in reader.fieldnames if f is not None], list(reader)
+    # newline="": a file saved with bare \r line ends (old Mac Excel) reads as rows, not one field
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        if not reader.fieldnames:
+            raise RatingsError(f"{path} is empty or has no header row")
+        return [f for f in reader.fieldnames if f is not None], list(reader)
+    except csv.Error as exc:  # binary data, a NUL byte, a broken quote
+        raise RatingsError(f"{path} is not a readable CSV file: {exc}") from None
 
 
 def _to_float(text: str | None) -> float | None:
