@@ -53,3 +53,7 @@ def test_fixtures_cli_lists_and_packs(tmp_path):
     assert packed.exit_code == 0 and out.read_bytes() == build_warc("seed", tmp_path / "again.warc.gz").read_bytes()
     missing = CliRunner().invoke(cli, ["fixtures", "pack", "no-such-web", "-o", str(out)])
     assert missing.exit_code == 1 and "no fixture web at no-such-web" in missing.stderr
+    (tmp_path / "a-file").write_text("")
+    unwritable = CliRunner().invoke(cli, ["fixtures", "pack", "seed", "-o", str(tmp_path / "a-file" / "x.warc.gz")])
+    assert unwritable.exit_code == 1 and unwritable.stderr.startswith("Error: cannot write ")
+    assert unwritable.exception is None or isinstance(unwritable.exception, SystemExit)

@@ -232,6 +232,8 @@ def fixtures_pack(web, output):
         path = build_warc(web, output)
     except FixtureError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)
 
 
