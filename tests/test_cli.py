@@ -99,6 +99,24 @@ def test_empty_claim_is_a_usage_error(command, claim, tmp_path):
     assert not (tmp_path / "t.db").exists()  # nothing was started
 
 
+def test_database_from_a_newer_tracer_is_refused_in_one_line(tmp_path):
+    import sqlite3
+
+    db_path = tmp_path / "newer.db"
+    first = CliRunner().invoke(cli, ["trace", "https://x.example/", "--claim", "a claim", "--offline",
+                                     "--db", str(db_path)])
+    assert first.exit_code == 0
+    with sqlite3.connect(db_path) as conn:  # what a later version's migration leaves behind
+        conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                     "values ('tracer', 'm999_from_the_future', '2099-01-01')")
+        conn.execute("alter table hops add column future_required text not null default 'x'")
+    for args in (["trace", "https://x.example/", "--claim", "a claim", "--offline"], ["report"]):
+        result = CliRunner().invoke(cli, [*args, "--db", str(db_path)])
+        assert result.exit_code == 1, result.output
+        assert "written by a newer tracer (schema m999_from_the_future)" in result.stderr
+        assert result.stderr.count("\n") == 1
+
+
 def test_readme_shows_what_the_demo_prints():
     shown = README.split("```\n$ tracer demo\n", 1)[1].split("```", 1)[0]
     result = CliRunner().invoke(cli, ["demo"])

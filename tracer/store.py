@@ -46,10 +46,22 @@ def open_db(path: str | os.PathLike[str] | None = None) -> Database:
         db = Database(path) if path != ":memory:" else Database(memory=True)
         db.execute("PRAGMA journal_mode=WAL") if path != ":memory:" else None
         db.execute("PRAGMA foreign_keys=ON")
+        newer = _unknown_migrations(db)
+        if newer:
+            db.close()
+            raise StoreError(f"cannot open database {path}: it was written by a newer tracer "
+                             f"(schema {', '.join(newer)}); upgrade tracer to use it")
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from None
     return db
+
+
+def _unknown_migrations(db: Database) -> list[str]:
+    """Migrations applied to ``db`` that this tracer does not know: a later version's schema,
+    whose tables this version could misread or fail to write."""
+    known = {m.name for m in migrations.pending(Database(memory=True))}  # every registered one
+    return [m.name for m in migrations.applied(db) if m.name not in known]
 
 
 def _json(value: Any) -> str | None:
