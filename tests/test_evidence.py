@@ -197,3 +197,33 @@ def test_cli_save_evidence(seed_case, tmp_path):
         hops = json.loads(z.read("trace/trace.json"))["hops"]
     assert hops[0]["saved"]["capture"].startswith(archive.base + "/web/")
     assert check_wacz(tmp_path / "saved.wacz") == []
+
+
+def test_hop_table_quotes_page_text_a_spreadsheet_would_run(tmp_path):
+    """A page names itself "=HYPERLINK(...)": the hop table keeps it as text, as `report --format csv` does."""
+    import csv
+
+    from tracer.fixtures import build_warc
+
+    web = tmp_path / "web"
+    (web / "pages").mkdir(parents=True)
+    url = "https://formula.example/news/1/"
+    (web / "manifest.json").write_text(json.dumps({
+        "name": "formula", "captured_at": "2024-01-02T00:00:00Z", "start_url": url,
+        "claim": "The harbour bridge will close for repairs in May",
+        "pages": [{"url": url, "file": "pages/one.html"}]}))
+    (web / "pages" / "one.html").write_text(
+        '<html><head><meta property="og:site_name" content=\'=HYPERLINK("https://evil.example","x")\'>'
+        "<title>Bridge</title></head><body><article><p>The harbour bridge will close for repairs in May, "
+        "the city council said on Monday.</p></article></body></html>")
+    warc = build_warc(web, tmp_path / "formula.warc.gz")
+    db = tmp_path / "f.db"
+    data = json.loads(invoke(["trace", url, "--claim", "The harbour bridge will close for repairs in May",
+                              "--archive", str(warc), "--offline", "--format", "json", "--db", str(db)]).stdout)
+    assert data["hops"][0]["source"].startswith("=HYPERLINK")
+    out = tmp_path / "case.wacz"
+    invoke(["evidence", str(data["trace_id"]), "-o", str(out), "--db", str(db)])
+    with zipfile.ZipFile(out) as z:
+        rows = list(csv.DictReader(z.read("trace/hops.csv").decode().splitlines()))
+    assert rows[0]["source"] == "'" + data["hops"][0]["source"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
