@@ -90,6 +90,26 @@ def test_trace_user_agent_reaches_the_server(tmp_path):
     assert seen == ["factcheck-bot/1.0 (+https://desk.example)"]
 
 
+def test_crawl_takes_the_politeness_options(tmp_path):
+    seen = []
+
+    def handler(request):
+        seen.append(request.headers.get("User-Agent"))
+        page("<p>Nothing here cites anyone about the moon.</p>")(request)
+
+    with serve({"/robots.txt": page("", status=404, content_type="text/plain"), "/story": handler,
+                "/slow": never_answers(30)}) as server:
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["crawl", server.url("/story"), server.url("/slow"), "--depth", "0",
+                                          "--allow-private", "--user-agent", "factcheck-bot/1.0", "--delay", "0",
+                                          "--timeout", "0.5", "--max-bytes", "100000", "--format", "json",
+                                          "--db", str(tmp_path / "c.db")])
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    assert seen == ["factcheck-bot/1.0"]
+    assert json.loads(result.stdout)["errors"] == {"timeout": 1} and elapsed < 10
+
+
 @pytest.mark.parametrize("command", [["trace", "https://example.com/story"], ["sources"]])
 @pytest.mark.parametrize("claim", ["", "   ", "?!"])
 def test_empty_claim_is_a_usage_error(command, claim, tmp_path):

@@ -472,12 +472,12 @@ def sources_cmd(claim, format_, db_path):
               help="Links to follow from a seed (sitemap and feed entries count as seeds)")
 @click.option("--same-host", is_flag=True, help="Follow only links on the host of the seed they came from")
 @click.option("--max-pages", type=click.IntRange(1), default=None, help="Stop after fetching this many URLs")
-@click.option("--delay", type=click.FloatRange(0, 600), default=None,
-              help="Seconds between two requests to one host [default: 3; robots Crawl-delay if longer]")
+@politeness_options
 @fetch_options
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @db_option
-def crawl_cmd(seeds, depth, same_host, max_pages, delay, archives, offline, allow_private, format_, db_path):
+def crawl_cmd(seeds, depth, same_host, max_pages, timeout, delay, max_bytes, user_agent, archives, offline,
+              allow_private, format_, db_path):
     """Crawl breadth-first from SEEDS (pages, sitemaps, RSS/Atom feeds) into the corpus.
 
     Cited links of attributions are fetched first. The database holds the queue and the
@@ -490,7 +490,9 @@ def crawl_cmd(seeds, depth, same_host, max_pages, delay, archives, offline, allo
     from .crawl import CrawlError, crawl, stderr_progress
 
     db = open_db(db_path)
-    options = {"delay": delay} if delay is not None else {}
+    # the README's politeness options, as on every command that fetches live
+    politeness = {"timeout": timeout, "delay": delay, "max_bytes": max_bytes, "user_agent": user_agent}
+    options = {key: value for key, value in politeness.items() if value is not None}
     try:
         stats = crawl(db, seeds, depth=depth, same_host=same_host, max_pages=max_pages, archives=archives,
                       offline=offline, allow_private=allow_private, progress=stderr_progress(), **options)
