@@ -110,6 +110,29 @@ def test_crawl_takes_the_politeness_options(tmp_path):
     assert json.loads(result.stdout)["errors"] == {"timeout": 1} and elapsed < 10
 
 
+def test_page_metadata_cannot_drive_the_terminal(tmp_path):
+    """ESC/BEL in og:site_name or <title> (a terminal title or clear-screen sequence) is dropped."""
+    from tracer.fixtures import build_warc
+
+    web = tmp_path / "web"
+    (web / "pages").mkdir(parents=True)
+    url, claim = "https://esc.example/a/", "The harbour bridge will close for repairs in May"
+    (web / "manifest.json").write_text(json.dumps({"name": "esc", "captured_at": "2024-01-02T00:00:00Z",
+                                                   "start_url": url, "claim": claim,
+                                                   "pages": [{"url": url, "file": "pages/one.html"}]}))
+    (web / "pages" / "one.html").write_bytes(
+        b'<html><head><meta property="og:site_name" content="Evil\x1b]0;pwned\x07\x1b[2J\x9b31m News">'
+        b"<title>Bridge\x1b[31m</title></head><body><article><p>The harbour bridge will close for repairs "
+        b"in May, the city council said on Monday.</p></article></body></html>")
+    warc = build_warc(web, tmp_path / "esc.warc.gz")
+    for fmt in ("text", "json"):
+        result = CliRunner().invoke(cli, ["trace", url, "--claim", claim, "--archive", str(warc), "--offline",
+                                          "--format", fmt, "--db", str(tmp_path / "t.db")])
+        assert result.exit_code == 0, result.output
+        assert "Evil]0;pwned[2J" in result.stdout
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\\u001b|\\u0007|\\u009b", result.stdout)
+
+
 @pytest.mark.parametrize("command", [["trace", "https://example.com/story"], ["sources"]])
 @pytest.mark.parametrize("claim", ["", "   ", "?!"])
 def test_empty_claim_is_a_usage_error(command, claim, tmp_path):

@@ -32,6 +32,8 @@ _BOILERPLATE_HINT = re.compile(
 )
 _ARTICLE_HINT = re.compile(r"article|story|entry|post|content|body|text", re.I)
 _SPACE = re.compile(r"\s+")
+# C0/C1 control characters: an og:site_name carrying ESC sequences must not drive the user's terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
@@ -94,6 +96,7 @@ def _ld_name(value: object) -> str | None:
 
 def _first(*values: str | None) -> str | None:
     for v in values:
+        v = _CONTROL.sub("", v) if v else v
         if v and v.strip():
             return _SPACE.sub(" ", v).strip()
     return None
