@@ -62,6 +62,15 @@ def test_refetch_within_freshness_reuses_stored_response(tmp_path):
     assert requests_made == 2
 
 
+def test_a_copy_stored_with_allow_private_is_not_served_without_it(tmp_path):
+    db = tmp_path / "t.db"
+    with serve({"/": page("<p>intranet</p>")}) as server:
+        first = run("fetch", server.url("/"), "--allow-private", "--delay", "0", "--db", db, "--format", "json")
+        again = run("fetch", server.url("/"), "--delay", "0", "--db", db, "--format", "json")
+    assert json.loads(first.stdout)[0]["status"] == 200
+    assert json.loads(again.stdout)[0]["error"] == "private-address"
+
+
 def test_audit_detects_flipped_byte_and_missing_file(tmp_path):
     db_path = tmp_path / "t.db"
     with serve({"/a": page("<p>" + "alpha " * 100 + "</p>"), "/b": page("<p>beta</p>")}) as server:

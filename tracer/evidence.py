@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from . import __version__, store
-from .report_csv import _csv_cell  # page text that a spreadsheet would run as a formula is quoted
+from .report_csv import csv_cell  # page text that a spreadsheet would run as a formula is quoted
 from .warc import ArchiveIndex, normalize_url
 
 WACZ_VERSION = "1.1.1"
@@ -259,7 +259,7 @@ def _hops_csv(trace) -> bytes:
     writer.writerow(HOP_COLUMNS)
     for hop in trace.hops + [h for branch in trace.branches for h in branch]:
         archived = hop.extra.get("archived") or {}
-        writer.writerow([_csv_cell(v) for v in [hop.depth, hop.url, hop.requested_url, hop.status, hop.source, hop.kind, hop.evidence,
+        writer.writerow([csv_cell(v) for v in [hop.depth, hop.url, hop.requested_url, hop.status, hop.source, hop.kind, hop.evidence,
                          hop.cites.source if hop.cites else None, hop.cites.cue if hop.cites else None,
                          hop.cites.link if hop.cites else None, " ".join(hop.flags), archived.get("url"),
                          archived.get("captured_at"), hop.fetched_at, hop.sha256, hop.error]])

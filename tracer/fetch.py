@@ -637,6 +637,8 @@ class Fetcher:
             return None
         if self.offline or self.archive is not None:
             return None  # the user named the archives to answer from: they answer
+        if guard.check_url(url, allow_private=self.allow_private) is not None:
+            return None  # a copy stored under --allow-private is not served without it
         since = (datetime.now(timezone.utc) - timedelta(seconds=self.freshness))
         since_text = since.isoformat(timespec="seconds").replace("+00:00", "Z")
         rows = list(self.db.query(

@@ -17,7 +17,7 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -47,7 +47,7 @@ def csv_rows(report: Report) -> list[dict[str, str]]:
             "cited_depth": cited.hop.depth if cited else None,
             "stop_reason": r.stop_reason, "flags": " ".join(hop.flags),
         }
-        rows.append({k: _csv_cell(row[k]) for k in CSV_COLUMNS})
+        rows.append({k: csv_cell(row[k]) for k in CSV_COLUMNS})
     return rows
 
 

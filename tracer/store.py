@@ -231,26 +231,24 @@ def set_stop_reason(db: Database, hop_id: int, reason: str) -> None:
         db["hops"].update(hop_id, {"stop_reason": reason})
 
 
-def update_hop_extra(db: Database, hop_id: int, fields: dict[str, Any]) -> None:
-    """Merge fields into a stored hop's extra JSON (a later stage adding to a hop already written)."""
+def _merge_extra(db: Database, table: str, row_id: int, fields: dict[str, Any]) -> None:
     with db.atomic():
-        row = db.execute("select extra from hops where id = ?", [hop_id]).fetchone()
+        row = db.execute(f"select extra from {table} where id = ?", [row_id]).fetchone()
         if row is None:
             return
         extra = json.loads(row[0] or "{}")
         extra.update(fields)
-        db["hops"].update(hop_id, {"extra": _json(extra)})
+        db[table].update(row_id, {"extra": _json(extra)})
+
+
+def update_hop_extra(db: Database, hop_id: int, fields: dict[str, Any]) -> None:
+    """Merge fields into a stored hop's extra JSON (a later stage adding to a hop already written)."""
+    _merge_extra(db, "hops", hop_id, fields)
 
 
 def update_trace_extra(db: Database, trace_id: int, fields: dict[str, Any]) -> None:
     """Merge fields into a stored trace's extra JSON (a stage re-run on a finished trace)."""
-    with db.atomic():
-        row = db.execute("select extra from traces where id = ?", [trace_id]).fetchone()
-        if row is None:
-            return
-        extra = json.loads(row[0] or "{}")
-        extra.update(fields)
-        db["traces"].update(trace_id, {"extra": _json(extra)})
+    _merge_extra(db, "traces", trace_id, fields)
 
 
 def finish_trace(db: Database, trace: Trace) -> None:
