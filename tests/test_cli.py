@@ -165,3 +165,18 @@ def test_readme_shows_what_the_demo_prints():
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0
     assert result.stdout == shown
+
+
+def test_attributions_of_a_url_go_through_the_fetcher():
+    html = "<html><body><article><p>The storm killed 12 people, the Met Office said on Monday.</p></article></body></html>"
+    with serve({"/robots.txt": page("", status=404, content_type="text/plain"), "/story": page(html)}) as server:
+        refused = CliRunner().invoke(cli, ["attributions", server.url("/story")])
+        allowed = CliRunner().invoke(cli, ["attributions", server.url("/story"), "--allow-private", "--format", "jsonl"])
+        paths = server.paths
+    assert refused.exit_code == 1 and "private-address" in refused.stderr
+    assert allowed.exit_code == 0, allowed.stderr
+    record = json.loads(allowed.stdout)
+    assert record["file"].endswith("/story")
+    assert [a["source_name"] for a in record["attributions"]] == ["the Met Office"] or \
+        [a["source_name"] for a in record["attributions"]] == ["Met Office"]
+    assert paths.count("/story") == 1  # the refused call made no request

@@ -511,8 +511,11 @@ def crawl_cmd(seeds, depth, same_host, max_pages, timeout, delay, max_bytes, use
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text", "is_text", is_flag=True, help="Inputs are plain text, not HTML")
 @click.option("--base-url", default=None, help="URL that relative links of HTML inputs resolve against")
+@fetch_options
+@politeness_options
 @format_option("text", "json", "jsonl")
-def attributions_cmd(inputs, is_text, base_url, format_):
+def attributions_cmd(inputs, is_text, base_url, archives, offline, allow_private, timeout, delay, max_bytes,
+                     user_agent, format_):
     """List who each document attributes what to: source, cue, content, kind, link.
 
     INPUTS are files, URLs or - (stdin); many in one call share one process.
@@ -523,30 +526,31 @@ def attributions_cmd(inputs, is_text, base_url, format_):
     import json
 
     from .attribute import analyse_input, format_attributions_text
+    from .fetch import Fetcher
 
     results = []
-    for name in inputs:
-        data = _read_input(name)
-        result = analyse_input(name, data, is_text=is_text, base_url=base_url)
-        if format_ == "jsonl":
-            click.echo(json.dumps(result, ensure_ascii=False))
-        elif format_ == "text":
-            click.echo(format_attributions_text(result))
-        else:
-            results.append(result)
+    # one fetcher for every URL input: robots.txt, pacing and the guard as in tracer fetch
+    with Fetcher(archives=archives, offline=offline, allow_private=allow_private, timeout=timeout, delay=delay,
+                 max_bytes=max_bytes, user_agent=user_agent) as fetcher:
+        for name in inputs:
+            data = _read_input(name, fetcher)
+            result = analyse_input(name, data, is_text=is_text, base_url=base_url)
+            if format_ == "jsonl":
+                click.echo(json.dumps(result, ensure_ascii=False))
+            elif format_ == "text":
+                click.echo(format_attributions_text(result))
+            else:
+                results.append(result)
     if format_ == "json":
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
 
 
-def _read_input(name: str) -> bytes:
+def _read_input(name: str, fetcher) -> bytes:
     """The bytes of a file, a URL (fetched politely) or stdin (-)."""
     if name == "-":
         return sys.stdin.buffer.read()
     if "://" in name:
-        from .fetch import Fetcher
-
-        with Fetcher() as fetcher:
-            result = fetcher.fetch(name)
+        result = fetcher.fetch(name)
         if not result.ok:
             raise click.ClickException(f"{name}: {result.error or result.status}")
         return result.body
