@@ -871,8 +871,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 _MAX_HITS = 4000  # sentences taken from the FTS ranking
 _MAX_CANDIDATES = 1500  # documents the matcher looks at
 _MAX_MISSES = 150  # ... stopping after this many in a row that do not carry the claim
-_RARE_GROUPS = 5  # a candidate sentence has two of the claim's five rarest terms
+_RARE_GROUPS = 5  # a candidate sentence has two (three, first) of the claim's five rarest terms
 _DF_CAP = 20000
+_RANK_ALL = 40000  # fewer sentences than this with two rare terms: rank them all by bm25
 _IRREGULAR = {
     "stole": ("steal", "stolen", "stealing"), "stolen": ("steal", "stole"), "steal": ("stole", "stolen"),
     "fell": ("fall", "fallen", "falling", "drop", "dropped"), "fall": ("fell", "fallen"),
@@ -941,9 +942,14 @@ def _group_expr(group: list[str]) -> str:
 
 def candidate_sentences(db: Database, claim: str, *, max_hits: int = _MAX_HITS) -> list[int]:
     """Sentence ids (FTS rowids) most likely to carry the claim, best first."""
+    return _candidate_sentences(db, claim, max_hits)[0]
+
+
+def _candidate_sentences(db: Database, claim: str, max_hits: int = _MAX_HITS) -> tuple[list[int], int]:
+    """(sentence ids, how many of them, from the start, are ranked by bm25; the rest are not)."""
     groups = claim_query_groups(claim)
     if not groups:
-        return []
+        return [], 0
     counted = []
     for group in groups:
         expr = _group_expr(group)
@@ -956,17 +962,39 @@ def candidate_sentences(db: Database, claim: str, *, max_hits: int = _MAX_HITS) 
         if df:
             counted.append((df, expr))
     if not counted:
-        return []
+        return [], 0
     counted.sort()
     rare = [expr for _, expr in counted[:_RARE_GROUPS]]
-    if len(rare) == 1:
-        query = rare[0]
-    else:
-        query = " OR ".join(f"({a} AND {b})" for i, a in enumerate(rare) for b in rare[i + 1 :])
-    rows = db.execute(
-        "select rowid from sentences_fts where sentences_fts match ? order by rank limit ?", [query, max_hits]
-    ).fetchall()
-    return [r[0] for r in rows]
+    pairs = rare[0] if len(rare) == 1 else _any_of(rare, 2)
+    few = len(rare) <= 3 or db.execute(
+        f"select count(*) from (select 1 from sentences_fts where sentences_fts match ? limit {_RANK_ALL})",
+        [pairs]).fetchone()[0] < _RANK_ALL
+    if few:  # ranking every sentence with two of the rare terms is cheap: rank them all
+        query = pairs
+        ranked = [r[0] for r in db.execute(
+            "select rowid from sentences_fts where sentences_fts match ? order by rank limit ?", [query, max_hits])]
+        return ranked, len(ranked)
+    # Sentences with three of the rarest terms, best first (bm25); then, unranked, those with two:
+    # ranking every sentence that has two common terms is what costs time in a large corpus.
+    found = [r[0] for r in db.execute(
+        "select rowid from sentences_fts where sentences_fts match ? order by rank limit ?", [_any_of(rare, 3), max_hits])]
+    n_ranked = len(found)
+    if len(found) < max_hits:
+        seen = set(found)
+        for (rowid,) in db.execute("select rowid from sentences_fts where sentences_fts match ? limit ?",
+                                   [_any_of(rare, 2), max_hits]):
+            if rowid not in seen:
+                found.append(rowid)
+                if len(found) >= max_hits:
+                    break
+    return found, n_ranked
+
+
+def _any_of(exprs: list[str], k: int) -> str:
+    """An FTS5 query for rows that have at least k of the expressions."""
+    from itertools import combinations
+
+    return " OR ".join("(" + " AND ".join(c) + ")" for c in combinations(exprs, k))
 
 
 def claim_candidates(db: Database, claim: str, *, limit: int = _MAX_CANDIDATES) -> list[str]:
@@ -1267,7 +1295,7 @@ class _Sources:
     # -- finding the documents that carry the claim
 
     def search(self) -> None:
-        hits = candidate_sentences(self.db, self.claim)
+        hits, n_ranked = _candidate_sentences(self.db, self.claim)
         rank = {sid: i for i, sid in enumerate(hits)}
         wanted = sorted({j for sid in hits for j in (sid - 1, sid, sid + 1)})
         near: dict[int, dict[int, Sentence]] = {}  # doc -> idx -> sentence, for the hits and their neighbours
@@ -1288,12 +1316,14 @@ class _Sources:
         order = order[:_MAX_CANDIDATES]
         self.docs.update(_stored_docs(self.db, order))
         misses = 0
-        for cid in order:  # best ranked first: stop once a long run of candidates carries nothing
+        for cid in order:
             doc = self.docs.get(cid)
             if doc is None:
                 continue
-            if misses >= _MAX_MISSES:
-                break
+            # among the ranked candidates (best first), stop once a long run of them carries nothing;
+            # the unranked ones (two rare terms only) are all read, up to the limit
+            if misses >= _MAX_MISSES and best[cid] < n_ranked:
+                continue
             self.search_info["read"] += 1
             sparse: list[Sentence | None] = [None] * doc.n_sentences
             for idx, sentence in near[cid].items():
