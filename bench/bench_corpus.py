@@ -1,7 +1,7 @@
 """Benchmark the corpus: index synthetic WARCs, then ask `sources` for claims.
 
     python bench/bench_corpus.py                      # 10k and 100k pages, all cores
-    python bench/bench_corpus.py --sizes 1000000      # 1M pages (hours on two cores)
+    python bench/bench_corpus.py --sizes 1000000      # 1M pages (~1 hour and 11 GB on two cores)
     python bench/bench_corpus.py --sizes 20000 --workers 1 --keep /tmp/bench
 
 For each size it generates gzip-per-record WARC files of synthetic news pages (12-30
