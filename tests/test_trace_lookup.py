@@ -74,6 +74,27 @@ def test_unlinked_outlet_found_by_lookup_in_stored_pages(web_warc, tmp_path):
     assert [r["resolved_by"] for r in rows] == ["lookup", None]
 
 
+def test_lookup_in_a_large_corpus_uses_the_full_text_index(web_warc, tmp_path, monkeypatch):
+    """Past LOOKUP_SCAN_LIMIT stored pages, candidates come from the corpus index: same answer."""
+    from tracer import resolve
+    from tracer.corpus import index_warcs
+
+    monkeypatch.setattr(resolve, "LOOKUP_SCAN_LIMIT", 0)
+    warc = web_warc("unlinked-lookup")
+    db_path = tmp_path / "big.db"
+    db = store.open_db(db_path)
+    index_warcs(db, [warc, web_warc("seed"), web_warc("wire-copies")], workers=1, progress=False)
+    db.close()
+    data = run_json("trace", CHANNEL7, "--claim", WEB.claim, "--archive", str(warc), "--offline",
+                    "--format", "json", "--db", str(db_path))
+    assert data["hops"][0]["cites"]["resolved_by"] == "lookup"
+    assert data["hops"][0]["cites"]["link"] == HT_FRIDAY
+    assert data["origin"]["url"] == HT_FRIDAY
+    hit = resolve.lookup_source(store.open_db(db_path), "Harbour Times", WEB.claim, before="2021-10-16")
+    assert hit is not None and hit.url == HT_FRIDAY
+    assert resolve.lookup_source(store.open_db(db_path), "Harbour Times", "Penguins elected a mayor") is None
+
+
 def test_unlinked_outlet_not_stored_ends_the_chain_not_online(web_warc, tmp_path):
     data = run_json("trace", CHANNEL7, "--claim", WEB.claim, "--archive", str(web_warc("unlinked-lookup")),
                     "--offline", "--format", "json", "--db", str(tmp_path / "empty.db"))

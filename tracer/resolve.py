@@ -410,6 +410,25 @@ def _from_source(url: str, publisher: str | None, source_name: str) -> bool:
     return domain_matches_source(url, source_name) or same_source(publisher, source_name)
 
 
+# Up to this many stored pages a lookup reads them all (exact, paraphrase-proof); past it,
+# only the pages the corpus full-text index finds for the claim (bounded time on big corpora).
+LOOKUP_SCAN_LIMIT = 5000
+
+
+def _lookup_rows(db, claim: str) -> list[tuple]:
+    columns = "select id, url, canonical, publisher, published, title from documents"
+    if db.execute("select count(*) from documents").fetchone()[0] <= LOOKUP_SCAN_LIMIT:
+        return db.execute(columns).fetchall()
+    from .corpus import claim_candidates  # late: corpus imports this module
+
+    ids = claim_candidates(db, claim)
+    rows: list[tuple] = []
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        rows += db.execute(f"{columns} where id in ({','.join('?' * len(chunk))})", chunk).fetchall()
+    return rows
+
+
 def lookup_candidates(db, source_name: str, claim: str, before: date | str | None = None,
                       window: tuple[date, date] | None = None, *, exclude: set[str] | frozenset[str] = frozenset(),
                       threshold: float = LOOKUP_THRESHOLD) -> list[LookupHit]:
@@ -423,7 +442,7 @@ def lookup_candidates(db, source_name: str, claim: str, before: date | str | Non
         return []
     before_day = _as_date(before)
     hits: dict[str, LookupHit] = {}
-    rows = db.execute("select id, url, canonical, publisher, published, title from documents").fetchall()
+    rows = _lookup_rows(db, claim)
     for doc_id, url, canonical, publisher, published, title in rows:
         if url in exclude or (canonical and canonical in exclude):
             continue
