@@ -132,3 +132,23 @@ def test_with_the_corpus_sources(web_warc, tmp_path):
     assert laundered["copies"] == 0 and laundered["independent_origins"] == 1
     assert laundered["laundering"][0]["origin_score"] == 0.12
     assert laundered["single_source_amplification"]["value"] is True
+
+
+def test_sources_command_carries_the_claim_judgement(web_warc, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from tracer.cli import cli
+
+    db_path = str(tmp_path / "corpus.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", str(web_warc("cred-copies")), "--workers", "1", "--db", db_path]).exit_code == 0
+    claim = load_web("cred-copies").claim
+    data = json.loads(runner.invoke(cli, ["sources", "--claim", claim, "--format", "json", "--db", db_path]).stdout)
+    judged = data["credibility"]
+    assert judged["independent_origins"] == data["independent_origins"] == 2
+    assert judged["copies"] == 10
+    assert judged["origins"][0]["name"] == "Coastal Press Agency"
+    text = runner.invoke(cli, ["sources", "--claim", claim, "--db", db_path]).stdout
+    assert "Verdict: " in text and "copies of another page's text and count once" in text.replace("\n    ", " ")

@@ -7,6 +7,7 @@ progress go to stderr. Library errors become one-line click errors.
 from __future__ import annotations
 
 import sys
+import textwrap
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -453,17 +454,24 @@ def sources_cmd(claim, format_, db_path):
 
     from .corpus import CorpusError, format_sources_text, sources, sources_csv
 
+    from .credibility import assess_claim
+
     db = open_db(db_path)
     try:
         result = sources(db, claim)
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
+    # the per-claim judgement (independent origins, copies, laundering, amplification): additive
+    result["credibility"] = assess_claim(result, db)
     if format_ == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif format_ == "csv":
         click.echo(sources_csv(result), nl=False)
     else:
         click.echo(format_sources_text(result))
+        if result["documents"]:
+            click.echo(textwrap.fill(f"Verdict: {result['credibility']['verdict']}", width=100,
+                                     subsequent_indent="    "))
 
 
 @cli.command(name="crawl")
