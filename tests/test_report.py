@@ -212,13 +212,14 @@ def test_csv_of_a_known_trace_side_by_side(crafted):
          "citing_sha256": SHA_A, "evidence": evidence0, "cue": "reported", "citing_sentence": evidence0,
          "resolved_by": "link", "cited_source": "Bridge Gazette", "cited_kind": "outlet", "cited_link": GAZETTE_LINK,
          "cited_url": GAZETTE, "cited_status": "200", "cited_published": "2024-04-29", "cited_sha256": SHA_B,
-         "cited_depth": "1", "stop_reason": "", "flags": ""},
+         "cited_depth": "1", "stop_reason": "", "flags": "", "credibility": "", "chain_verdict": ""},
         {**common, "depth": "1", "citing_source": "Bridge Gazette", "citing_kind": "outlet", "citing_url": GAZETTE,
          "citing_status": "200", "citing_published": "2024-04-29", "citing_fetched_at": "2024-05-02T09:00:02Z",
          "citing_sha256": SHA_B, "evidence": evidence1, "cue": "said", "citing_sentence": evidence1,
          "resolved_by": "", "cited_source": "people familiar with the matter", "cited_kind": "anonymous",
          "cited_link": "", "cited_url": "", "cited_status": "", "cited_published": "", "cited_sha256": "",
-         "cited_depth": "", "stop_reason": "anonymous-source", "flags": "redirect claim-drift anonymous-source"},
+         "cited_depth": "", "stop_reason": "anonymous-source", "flags": "redirect claim-drift anonymous-source",
+         "credibility": "", "chain_verdict": ""},  # written through the store API: never judged
     ]
 
 
@@ -603,3 +604,95 @@ def test_a_loop_closed_through_a_link_with_tracking_parameters():
     md = render(report, "md")
     assert "- Loop: this citation points back at hop 0" in md and "Loop_to" not in md
     assert re.search(r'"hop1" -> "hop0" \[label="reported", kind="loop"', render(report, "dot").replace("b0h", "hop"))
+
+
+
+# --------------------------------------------------------------------------- credibility in every format (issue 8)
+
+SEED_VERDICT = "Traced to a primary document"
+
+
+def test_credibility_is_in_csv_dot_gexf_and_prov(seed, tmp_path):
+    from xml.etree import ElementTree as ET
+
+    from tracer.report_csv import CSV_COLUMNS
+
+    db = store.open_db(seed.db_path)
+    trace = build_report(db, seed.trace_id, sources=False).trace
+    db.close()
+    coinwire = trace.hops[0].extra["credibility"]["summary"]  # as the credibility stage wrote it
+    assert trace.hops[0].source == "CoinWire" and coinwire.startswith("A news outlet")
+
+    # CSV: two columns appended after the old ones, the chain verdict on every row
+    text = cli_report(seed, "--format", "csv")
+    assert CSV_COLUMNS[-2:] == ("credibility", "chain_verdict") and CSV_COLUMNS[:25][-1] == "flags"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["citing_source"] == "CoinWire" and rows[0]["credibility"] == coinwire
+    assert rows[2]["credibility"] == "A primary document"
+    assert len({r["chain_verdict"] for r in rows}) == 1 and rows[0]["chain_verdict"].startswith(SEED_VERDICT)
+
+    # DOT: the verdict in the graph's label and a verdict attribute; each node's summary in its tooltip
+    text = cli_report(seed, "--format", "dot")
+    (g,) = pydot.graph_from_dot_data(text)
+    assert g.get("verdict").strip('"').startswith(SEED_VERDICT)
+    (graph_attrs,) = [n for n in g.get_nodes() if n.get_name() == "graph"]
+    assert "\\nVerdict: " + SEED_VERDICT in graph_attrs.get("label")
+    nodes = {n.get("label").strip('"').split("\\n")[0]: n for n in g.get_nodes()
+             if n.get_name() not in ("node", "edge", "graph")}
+    assert nodes["CoinWire"].get("tooltip").strip('"').endswith("\\nCredibility: " + coinwire)
+    assert nodes["CoinWire"].get("credibility").strip('"') == coinwire
+    assert nodes["Reuters"].get("source_kind").strip('"') == "wire-service"
+
+    # GEXF: node attributes for networkx, the verdict in the graph's description
+    path = tmp_path / "seed.gexf"
+    path.write_text(cli_report(seed, "--format", "gexf"), "utf-8")
+    by_label = {d["label"]: d for _, d in networkx.read_gexf(path).nodes(data=True)}
+    assert by_label["CoinWire"]["credibility"] == coinwire and by_label["CoinWire"]["source_kind"] == "outlet"
+    assert by_label["a UN confidential report"]["source_kind"] == "primary-document"
+    description = ET.parse(path).getroot().find("{http://gexf.net/1.3}meta/{http://gexf.net/1.3}description")
+    assert "\nVerdict: " + SEED_VERDICT in description.text
+
+    # PROV: each page entity carries its judgement, the trace entity the verdict
+    from prov.model import ProvEntity
+
+    doc = ProvDocument.deserialize(content=cli_report(seed, "--format", "prov"), format="json")
+    entities = {str(r.identifier): r for r in doc.get_records() if isinstance(r, ProvEntity)}
+
+    def value(entity, name):
+        (v,) = entity.get_attribute(name)
+        return str(v)
+
+    (page,) = [e for e in entities.values() if "tr:page-" in str(e.identifier)
+               and value(e, "prov:location") == SEED.start_url]
+    assert value(page, "tr:credibility") == coinwire and value(page, "tr:sourceKind") == "outlet"
+    assert value(entities[f"tr:trace-{seed.trace_id}"], "tr:verdict").startswith(SEED_VERDICT)
+
+
+def test_a_trace_never_judged_has_empty_credibility_everywhere(crafted, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(report_for(crafted, "csv"))))
+    assert {(r["credibility"], r["chain_verdict"]) for r in rows} == {("", "")}
+    (g,) = pydot.graph_from_dot_data(report_for(crafted, "dot"))
+    assert g.get("verdict") is None and "Credibility" not in report_for(crafted, "dot")
+    path = tmp_path / "crafted.gexf"
+    path.write_text(report_for(crafted, "gexf"), "utf-8")
+    assert all("credibility" not in d for _, d in networkx.read_gexf(path).nodes(data=True))
+    prov = json.loads(report_for(crafted, "prov"))
+    assert not any("tr:credibility" in v or "tr:verdict" in v for v in prov["entity"].values())
+
+
+def test_credibility_text_is_escaped_in_csv_and_dot():
+    from tracer.models import Hop, Origin, Trace
+
+    summary = '=cmd "quoted" \\ back\nslash'
+    t = Trace(claim="c", start_url="https://a.example/",
+              hops=[Hop(depth=0, url="https://a.example/", status=200, source="A",
+                        extra={"credibility": {"summary": summary, "source_kind": "outlet", "signals": []}})],
+              origin=Origin("A", "https://a.example/", "outlet", "no-further-attribution"),
+              extra={"credibility": {"verdict": '-1 "verdict" \\', "score": None}})
+    report = report_from_trace(t)
+    (row,) = csv.DictReader(io.StringIO(render(report, "csv")))
+    assert row["credibility"] == "'" + " ".join(summary.split()) and row["chain_verdict"] == "'-1 \"verdict\" \\"
+    (g,) = pydot.graph_from_dot_data(render(report, "dot"))
+    (node,) = [n for n in g.get_nodes() if n.get_name() not in ("node", "edge", "graph")]
+    assert node.get("credibility") == '"=cmd \\"quoted\\" \\\\ back slash"'
+    assert ProvDocument.deserialize(content=render(report, "prov"), format="json").get_records()

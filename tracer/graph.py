@@ -10,6 +10,7 @@ chain is a ``loop`` edge.
 from __future__ import annotations
 
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -42,6 +43,13 @@ class Node:
     published: str | None = None
     origin: bool = False
     record: HopRecord | None = None
+
+    @property
+    def credibility(self) -> tuple[str | None, str | None]:
+        """The hop's credibility summary and source kind (None, None: no hop of its own, or not judged)."""
+        from .report import hop_credibility
+
+        return hop_credibility(self.record.hop) if self.record is not None else (None, None)
 
     @property
     def host(self) -> str | None:
@@ -171,14 +179,23 @@ def _node_caption(node: Node) -> list[str]:
 
 
 def format_dot(report: Report) -> str:
+    from .report import credibility_verdict
+
     graph = citation_graph(report)
+    verdict = credibility_verdict(report.trace)
+    title = "Claim: " + graph.claim
+    if verdict:
+        title += "\n" + "\n".join(textwrap.wrap("Verdict: " + verdict, 100))
     out = [
         "digraph citations {",
-        f"  graph [rankdir=TB, labelloc=t, fontname=Helvetica, label={dot_quote('Claim: ' + graph.claim)}];",
+        f"  graph [rankdir=TB, labelloc=t, fontname=Helvetica, label={dot_quote(title)}];",
         '  node [shape=box, fontname=Helvetica, fontsize=11, style="rounded,filled", fillcolor="#eef5ff"];',
         "  edge [fontname=Helvetica, fontsize=10];",
     ]
+    if verdict:
+        out.insert(2, f"  verdict={dot_quote(verdict)};")  # issue 8: the chain's credibility verdict
     for n in graph.nodes:
+        summary, source_kind = n.credibility
         attrs = {
             "label": "\n".join(_node_caption(n)),
             "style": _DOT_STYLE[n.state],
@@ -186,7 +203,7 @@ def format_dot(report: Report) -> str:
             "color": "#1b7f3b" if n.origin else ("#b3261e" if n.state == "dead" else "#2b5ea7"),
             "fontcolor": "#ffffff" if n.state == "anonymous" else "#111111",
             "penwidth": "2.5" if n.origin else "1",
-            "tooltip": n.url or n.label,
+            "tooltip": (n.url or n.label) + (f"\nCredibility: {summary}" if summary else ""),
             "class": f"state-{n.state}",
             "kind": n.kind,
             "state": n.state,
@@ -196,6 +213,10 @@ def format_dot(report: Report) -> str:
             attrs["URL"] = n.url
         if n.status is not None:
             attrs["status"] = str(n.status)
+        if summary:
+            attrs["credibility"] = summary
+        if source_kind:
+            attrs["source_kind"] = source_kind
         body = ", ".join(f"{k}={dot_quote(v)}" for k, v in attrs.items())
         out.append(f"  {dot_quote(n.id)} [{body}];")
     for e in graph.edges:
@@ -216,7 +237,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 GEXF_NS = "http://gexf.net/1.3"
 VIZ_NS = "http://gexf.net/1.3/viz"
 _NODE_ATTRS = (("url", "string"), ("kind", "string"), ("state", "string"), ("status", "integer"),
-               ("depth", "integer"), ("branch", "integer"), ("published", "string"), ("origin", "boolean"))
+               ("depth", "integer"), ("branch", "integer"), ("published", "string"), ("origin", "boolean"),
+               ("credibility", "string"), ("source_kind", "string"))
 _EDGE_ATTRS = (("cue", "string"), ("link", "string"), ("kind", "string"), ("source_name", "string"))
 _RGB = {"page": (43, 94, 167), "dead": (179, 38, 30), "unreached": (176, 96, 0), "unlinked": (120, 120, 120),
         "anonymous": (40, 40, 40)}
@@ -228,15 +250,18 @@ def _xml_text(value: object) -> str:
 
 def format_gexf(report: Report) -> str:
     from . import __version__
+    from .report import credibility_verdict
 
     graph = citation_graph(report)
+    verdict = credibility_verdict(report.trace)
     ET.register_namespace("", GEXF_NS)
     ET.register_namespace("viz", VIZ_NS)
     g = "{%s}" % GEXF_NS
     root = ET.Element(g + "gexf", {"version": "1.3"})
     meta = ET.SubElement(root, g + "meta", {"lastmodifieddate": (report.generated_at or "")[:10]})
     ET.SubElement(meta, g + "creator").text = f"tracer {__version__}"
-    ET.SubElement(meta, g + "description").text = _xml_text(f"Citation graph for the claim: {graph.claim}")
+    description = f"Citation graph for the claim: {graph.claim}" + (f"\nVerdict: {verdict}" if verdict else "")
+    ET.SubElement(meta, g + "description").text = _xml_text(description)
     graph_el = ET.SubElement(root, g + "graph", {"defaultedgetype": "directed", "mode": "static"})
     for cls, attrs in (("node", _NODE_ATTRS), ("edge", _EDGE_ATTRS)):
         block = ET.SubElement(graph_el, g + "attributes", {"class": cls, "mode": "static"})
@@ -245,8 +270,10 @@ def format_gexf(report: Report) -> str:
     nodes_el = ET.SubElement(graph_el, g + "nodes")
     for n in graph.nodes:
         el = ET.SubElement(nodes_el, g + "node", {"id": n.id, "label": _xml_text(n.label)})
+        summary, source_kind = n.credibility
         values = {"url": n.url, "kind": n.kind, "state": n.state, "status": n.status, "depth": n.depth,
-                  "branch": n.branch, "published": n.published, "origin": "true" if n.origin else "false"}
+                  "branch": n.branch, "published": n.published, "origin": "true" if n.origin else "false",
+                  "credibility": summary, "source_kind": source_kind}
         att = ET.SubElement(el, g + "attvalues")
         for name, _ in _NODE_ATTRS:
             if values[name] is not None:

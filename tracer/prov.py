@@ -66,6 +66,7 @@ class _Doc:
 
 def prov_document(report: Report) -> dict[str, Any]:
     from . import __version__
+    from .report import credibility_verdict, hop_credibility
 
     trace = report.trace
     doc = _Doc()
@@ -87,6 +88,7 @@ def prov_document(report: Report) -> dict[str, Any]:
         "tr:originUrl": trace.origin.url if trace.origin else None,
         "tr:stopReason": trace.origin.reason if trace.origin else None,
         "tr:flags": " ".join(trace.flags),
+        "tr:verdict": credibility_verdict(trace),  # issue 8: the chain's credibility verdict
     })
     doc.relation("wasGeneratedBy", {"prov:entity": result, "prov:activity": tracing,
                                     "prov:time": _time(trace.finished_at)})
@@ -110,6 +112,7 @@ def prov_document(report: Report) -> dict[str, Any]:
         hop = r.hop
         n = r.hop_id if r.hop_id is not None else f"{r.branch}-{r.index}"
         url = hop.url or hop.requested_url
+        credibility, source_kind = hop_credibility(hop)
         if r.loop_to is not None:  # "back to that page": the page's entity, recorded earlier
             entity_of[id(r)] = entity_of[id(r.loop_to)]
             continue
@@ -123,6 +126,7 @@ def prov_document(report: Report) -> dict[str, Any]:
                 "tr:requestedUrl": hop.requested_url, "tr:httpStatus": hop.status, "tr:error": hop.error,
                 "tr:sha256": hop.sha256, "tr:published": hop.published, "tr:source": hop.source,
                 "tr:kind": hop.kind, "tr:depth": hop.depth,
+                "tr:credibility": credibility, "tr:sourceKind": source_kind,
             })
             by_url[url] = ident
             fetch = r.fetch or {}
@@ -168,7 +172,7 @@ def prov_document(report: Report) -> dict[str, Any]:
             ident = doc.add("entity", f"tr:source-{n}", {
                 "prov:type": {"$": "tr:NamedSource", "type": "prov:QUALIFIED_NAME"},
                 "prov:label": hop.source or "an unnamed source", "tr:kind": hop.kind, "tr:online": False,
-                "tr:state": r.state,
+                "tr:state": r.state, "tr:credibility": credibility, "tr:sourceKind": source_kind,
             })
             who = agent_for(hop.source, hop.kind) if hop.kind != "document" else None
             if who:

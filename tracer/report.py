@@ -522,6 +522,30 @@ def summarise(value: Any, limit: int = 600) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def hop_credibility(hop: Hop) -> tuple[str | None, str | None]:
+    """The hop's credibility judgement in one line and the kind of source it is (None: not judged)."""
+    cred = hop.extra.get("credibility")
+    if not isinstance(cred, dict):
+        return None, None
+    summary = cred.get("summary") if isinstance(cred.get("summary"), str) else None
+    if summary is None and cred.get("error"):
+        summary = f"not judged ({summarise(cred['error'], 200)})"
+    kind = cred.get("source_kind") if isinstance(cred.get("source_kind"), str) else None
+    return (" ".join(summary.split()) if summary else None), kind
+
+
+def credibility_verdict(trace: Trace) -> str | None:
+    """The chain's credibility verdict in words (None: the trace was not judged)."""
+    cred = trace.extra.get("credibility")
+    if not isinstance(cred, dict):
+        return None
+    if isinstance(cred.get("verdict"), str) and cred["verdict"].strip():
+        return " ".join(cred["verdict"].split())
+    if cred.get("error"):
+        return f"not judged ({summarise(cred['error'], 200)})"
+    return None
+
+
 def _details(value: Any) -> list[str]:
     """Itemised lines under a field: its signals ({name, value, explanation}) or the parts of its score."""
     if not isinstance(value, dict):

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from .report import Report
+from .report import Report, credibility_verdict, hop_credibility
 
 CSV_COLUMNS = (
     "trace_id", "branch", "depth", "claim",
@@ -14,6 +14,7 @@ CSV_COLUMNS = (
     "citing_sha256", "evidence", "cue", "citing_sentence", "resolved_by",
     "cited_source", "cited_kind", "cited_link", "cited_url", "cited_status", "cited_published", "cited_sha256",
     "cited_depth", "stop_reason", "flags",
+    "credibility", "chain_verdict",  # issue 8: the hop's judgement in one line, the chain's verdict
 )
 
 
@@ -29,6 +30,7 @@ def csv_cell(value: Any) -> str:
 
 def csv_rows(report: Report) -> list[dict[str, str]]:
     rows = []
+    chain_verdict = credibility_verdict(report.trace)
     for r in report.records:
         hop, c, cited = r.hop, r.hop.cites, r.cited
         row = {
@@ -46,6 +48,7 @@ def csv_rows(report: Report) -> list[dict[str, str]]:
             "cited_sha256": cited.hop.sha256 if cited else None,
             "cited_depth": cited.hop.depth if cited else None,
             "stop_reason": r.stop_reason, "flags": " ".join(hop.flags),
+            "credibility": hop_credibility(hop)[0], "chain_verdict": chain_verdict,
         }
         rows.append({k: csv_cell(row[k]) for k in CSV_COLUMNS})
     return rows
