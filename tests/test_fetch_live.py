@@ -230,3 +230,34 @@ def test_hung_dns_resolver_hits_the_timeout(monkeypatch):
         result = f.fetch("http://slow-dns.example/")
         elapsed = time.monotonic() - started
     assert result.error == "timeout" and elapsed < TIMEOUT + MARGIN
+
+
+def test_a_connection_closed_before_any_response_is_sent_once_more():
+    """Servers close idle keep-alive connections (and busy ones drop fresh ones): a GET that got
+    not a byte of answer never reached the handler's side effects, so it goes out again once."""
+    served = page("<p>ok</p>")
+    hung_up = []
+
+    def hangs_up_the_first_time(request):
+        if not hung_up:
+            hung_up.append(request.path)
+            request.close_connection = True  # hang up without a byte of response
+            return
+        served(request)
+
+    with serve({"/robots.txt": page("", status=404, content_type="text/plain"),
+                "/b": hangs_up_the_first_time}) as server, fetcher(retries=0) as f:
+        result = f.fetch(server.url("/b"))
+    assert result.status == 200 and result.error is None
+    assert server.paths.count("/b") == 2  # dropped unanswered, then sent again
+
+
+def test_a_server_that_always_hangs_up_is_a_connection_error():
+    def hangs_up(request):
+        request.close_connection = True
+
+    with serve({"/robots.txt": page("", status=404, content_type="text/plain"), "/x": hangs_up}) as server, \
+            fetcher(retries=0) as f:
+        result = f.fetch(server.url("/x"))
+    assert result.error == "connection-error" and result.status is None
+    assert server.paths.count("/x") == 2  # one resend, no more

@@ -515,7 +515,15 @@ class Fetcher:
         of every 3xx for its own redirect machinery, and a malformed one would raise there."""
         prepared = self.session.prepare_request(requests.Request("GET", url, headers=headers))
         adapter = self.session.get_adapter(prepared.url)
-        response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout))
+        try:
+            response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout))
+        except requests.ConnectionError as error:
+            if not _closed_before_answering(error):
+                raise
+            # A kept-alive connection the server closed while it sat idle in the pool: the GET
+            # never reached the server, so sending it once more on a new connection is safe
+            # (browsers do the same). Not a retry in the --retries sense.
+            response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout))
         extract_cookies_to_jar(self.session.cookies, prepared, response.raw)
         return response
 
@@ -741,6 +749,16 @@ def _is_timeout(error: BaseException) -> bool:
                 not isinstance(error, NewConnectionError):
             return True
         error = error.__cause__ or error.__context__
+    return False
+
+
+def _closed_before_answering(error: BaseException) -> bool:
+    """The server closed the connection without sending a byte of a response."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, http.client.RemoteDisconnected):
+            return True
+        cause = cause.__cause__ or cause.__context__
     return False
 
 
