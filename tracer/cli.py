@@ -420,7 +420,8 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, fo
     """
     import json
 
-    from .corpus import DEFAULT_SPAN_BYTES, CorpusError, index_warcs
+    from .corpus import CorpusError
+    from .index import DEFAULT_SPAN_BYTES, index_warcs
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
