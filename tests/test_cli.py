@@ -180,3 +180,10 @@ def test_attributions_of_a_url_go_through_the_fetcher():
     assert [a["source_name"] for a in record["attributions"]] == ["the Met Office"] or \
         [a["source_name"] for a in record["attributions"]] == ["Met Office"]
     assert paths.count("/story") == 1  # the refused call made no request
+
+
+def test_every_module_is_in_the_readme_code_map():
+    package = Path(__file__).resolve().parent.parent / "tracer"
+    modules = {p.name for p in package.glob("*.py")} - {"__init__.py", "__main__.py", "models.py"}
+    code_map = README.split("The code, one module a stage", 1)[1].split("\n\n", 2)[1]
+    assert {m for m in modules if f"`{m}`" not in code_map} == set()
