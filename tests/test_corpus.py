@@ -15,7 +15,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tracer.cli import cli
-from tracer.corpus import index_warcs, sources
+from tracer.corpus import sources
+from tracer.index import index_warcs
 from tracer.store import open_db
 
 SEED_CLAIM = "North Korea stole $2 billion from banks and crypto exchanges"

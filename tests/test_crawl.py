@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
 from webserver import FixtureWebServer
 
 from tracer.cli import cli
-from tracer.corpus import index_warcs, sources
+from tracer.corpus import sources
+from tracer.index import index_warcs
 from tracer.crawl import crawl, feed_entries
 from tracer.store import open_db
 

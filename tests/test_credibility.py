@@ -297,9 +297,10 @@ def test_cli_rejudges_a_stored_trace_with_raters_imported_later(web_warc, tmp_pa
 
 
 def test_cli_judges_a_claim_over_the_corpus(web_warc, tmp_path):
-    corpus = pytest.importorskip("tracer.corpus")
+    from tracer import index
+
     db_path = str(tmp_path / "corpus.db")
-    corpus.index_warcs(store.open_db(db_path), [web_warc("cred-copies")], workers=1, progress=False)
+    index.index_warcs(store.open_db(db_path), [web_warc("cred-copies")], workers=1, progress=False)
     claim = load_web("cred-copies").claim
     out = CliRunner().invoke(cli, ["credibility", "--claim", claim, "--db", db_path])
     assert out.exit_code == 0, out.output

@@ -7,7 +7,6 @@ directly, with the corpus's own ``copy_of``.
 
 from __future__ import annotations
 
-import pytest
 
 from tracer import store, trace
 from tracer.credibility import assess_claim, sources_from_traces
@@ -117,12 +116,13 @@ def test_nothing_carries_the_claim():
 
 def test_with_the_corpus_sources(web_warc, tmp_path):
     """``tracer sources`` over an indexed WARC, judged per claim: the corpus's copy marks are kept."""
-    corpus = pytest.importorskip("tracer.corpus")
+    from tracer import corpus, index
+
     db = store.open_db(tmp_path / "corpus.db")
     ratings = tmp_path / "r.csv"
     ratings.write_text("domain,score\ntruthnuggets.example,0.12\nmetropost.example,0.86\nwww.dailyrecord.example,0.91\n")
     import_csv(db, ratings, rater="Rater A", as_of="2024-01-31")
-    corpus.index_warcs(db, [web_warc("cred-copies"), web_warc("cred-laundering")], workers=1, progress=False)
+    index.index_warcs(db, [web_warc("cred-copies"), web_warc("cred-laundering")], workers=1, progress=False)
 
     copies = assess_claim(corpus.sources(db, load_web("cred-copies").claim), db)
     assert (copies["independent_origins"], copies["copies"]) == (2, 10)

@@ -77,7 +77,7 @@ def test_unlinked_outlet_found_by_lookup_in_stored_pages(web_warc, tmp_path):
 def test_lookup_in_a_large_corpus_uses_the_full_text_index(web_warc, tmp_path, monkeypatch):
     """Past LOOKUP_SCAN_LIMIT stored pages, candidates come from the corpus index: same answer."""
     from tracer import resolve
-    from tracer.corpus import index_warcs
+    from tracer.index import index_warcs
 
     monkeypatch.setattr(resolve, "LOOKUP_SCAN_LIMIT", 0)
     warc = web_warc("unlinked-lookup")

@@ -420,8 +420,7 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, fo
     """
     import json
 
-    from .corpus import CorpusError
-    from .index import DEFAULT_SPAN_BYTES, index_warcs
+    from .index import DEFAULT_SPAN_BYTES, CorpusError, index_warcs
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")

@@ -24,30 +24,8 @@ from sqlite_utils import Database
 from .models import Attribution, ClaimMatch, Document, Link, Sentence
 from .warc import normalize_url
 
-# Indexing moved to tracer/index.py; its public names are re-exported here so that
-# ``from tracer.corpus import index_warcs`` (tests, cli, crawl, bench) keeps working.
-from .index import (  # noqa: F401
-    DEFAULT_MAX_BYTES,
-    DEFAULT_SPAN_BYTES,
-    CorpusWriter,
-    IndexStats,
-    Page,
-    RawRecord,
-    SpanResult,
-    find_member_start,
-    index_stored_documents,
-    index_warcs,
-    parse_batch,
-    parse_record,
-    parse_span,
-    raw_record,
-    warc_mode,
-    write_transaction,
-)
+from .index import CorpusError, index_stored_documents
 
-
-class CorpusError(Exception):
-    """A corpus operation that cannot start (no such file, bad option)."""
 
 
 # ---------------------------------------------------------------- candidate search
@@ -529,10 +507,7 @@ class _Sources:
         """Whom the page cites for the claim: the citation a trace would follow, then any branches."""
         from . import resolve
 
-        if hasattr(resolve, "citations_for_claim"):
-            citations = [c.citation for c in resolve.citations_for_claim(doc.document, doc.attributions, doc.matches)]
-        else:  # an older resolve: the main citation only
-            citations = [c for c in [resolve.choose_citation(doc.document, doc.attributions, doc.matches)] if c]
+        citations = [c.citation for c in resolve.citations_for_claim(doc.document, doc.attributions, doc.matches)]
         doc.citation = citations[0] if citations else None
         doc.cites = [{"source": c.source, "url": c.link, "kind": c.kind, "cue": c.cue} for c in citations]
 

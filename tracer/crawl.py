@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from sqlite_utils import Database
 
 from . import store
-from .corpus import CorpusWriter, write_transaction
+from .index import CorpusWriter, write_transaction
 from .warc import normalize_url
 
 PRIORITY_CITED, PRIORITY_FEED, PRIORITY_TEXT, PRIORITY_OTHER = 0, 1, 2, 3

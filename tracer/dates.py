@@ -10,7 +10,7 @@ the date of the page that uses them.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -188,6 +188,3 @@ def time_window(text: str, reference: date | None) -> tuple[date, date] | None:
             return start, min(end, reference)
     return None
 
-
-def today_utc() -> date:
-    return datetime.now(timezone.utc).date()

@@ -42,6 +42,10 @@ from .models import Attribution, Document, Sentence
 from .store import document_id, utcnow
 from .warc import normalize_url, warc_files
 
+
+class CorpusError(Exception):
+    """A corpus operation that cannot start (no such file, bad option)."""
+
 DEFAULT_SPAN_BYTES = 8 * 1024 * 1024  # compressed bytes of WARC per unit of work
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # larger bodies are skipped (as the fetcher refuses them)
 _BATCH_RECORDS = 400  # records per batch when the parent streams a file
@@ -676,7 +680,6 @@ def index_warcs(
     at ``scheduler``, or a ``client`` given, or a local one). Either way this process alone
     writes the database.
     """
-    from .corpus import CorpusError  # late: corpus re-exports this module
 
     files = list(dict.fromkeys(str(Path(p).resolve()) for p in warc_files(paths)))
     for path in files:
@@ -711,7 +714,6 @@ def index_warcs(
 
 
 def _make_executor(engine: str, workers: int | None, scheduler: str | None, client: Any, connect_timeout: float = 20.0):
-    from .corpus import CorpusError  # late: corpus re-exports this module
 
     if engine == "dask":
         try:

@@ -27,7 +27,7 @@ from .dates import is_after, page_date, time_window
 from .drift import compare as drift_compare
 from .extract import read_page
 from .fetch import Fetcher
-from .match import confidence, find_claim, quantities
+from .match import confidence, find_claim
 from .models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
 from .resolve import Candidate, citations_for_claim, is_generic, lookup_source, same_source
 
@@ -118,15 +118,6 @@ def _fetch_stop_reason(result: FetchResult, depth: int) -> str:
     if depth > 0 and result.error in _UNREACHABLE:
         return "broken-link"
     return "fetch-error"
-
-
-def _numbers_changed(upstream: str | None, downstream: str | None) -> bool:
-    """The first drift check, kept for callers: the figures of two sentences share no value."""
-    if not upstream or not downstream:
-        return False
-    up = {round(q.value, 6) for q in quantities(upstream)}
-    down = {round(q.value, 6) for q in quantities(downstream)}
-    return bool(up and down and not (up & down))
 
 
 def _citation_json(c: Citation, **more: Any) -> dict[str, Any]:
