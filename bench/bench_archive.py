@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from memento_server import MementoServer  # noqa: E402
 from tracer import store, trace  # noqa: E402
-from tracer.evidence import build_wacz, check_wacz  # noqa: E402
-from tracer.extract import read_page  # noqa: E402
+from tracer.report.evidence import build_wacz, check_wacz  # noqa: E402
+from tracer.page import read_page  # noqa: E402
 from tracer.fixtures import build_warc, load_web  # noqa: E402
-from tracer.match import find_claim  # noqa: E402
+from tracer.claims.match import find_claim  # noqa: E402
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ def time_per_page(fn, pages) -> list[float]:
 
 
 def tracer_page(html: str) -> None:
-    from tracer.extract import read_page
+    from tracer.page import read_page
 
     read_page(html, "https://example.org/page")
 

@@ -32,8 +32,8 @@ from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracer.corpus import sources  # noqa: E402
-from tracer.index import index_warcs  # noqa: E402
+from tracer.corpus.search import sources  # noqa: E402
+from tracer.corpus.index import index_warcs  # noqa: E402
 from tracer.store import open_db  # noqa: E402
 
 CLAIM = "Shipping through the Strait of Velmar fell 40 percent after the drought"

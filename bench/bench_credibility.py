@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from tracer import store, trace
-from tracer.credibility import assess_claim, assess_trace, sources_from_traces
+from tracer.judge.credibility import assess_claim, assess_trace, sources_from_traces
 from tracer.fixtures import build_warc, load_web
-from tracer.ratings import import_csv, lookup
+from tracer.judge.ratings import import_csv, lookup
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TRACER_SHARED", REPO.parent / "shared"))

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests import servers  # noqa: E402
 from tests.servers import page, serve  # noqa: E402
-from tracer.fetch import Fetcher  # noqa: E402
+from tracer.web.fetch import Fetcher  # noqa: E402
 
 
 def article(size: int) -> str:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from tracer import store, trace
 from tracer.fixtures import build_warc, load_web
-from tracer.report import REPORT_FORMATS, build_report, render
+from tracer.report.model import REPORT_FORMATS, build_report
+from tracer.report.render import render
 
 OUT = Path(__file__).resolve().parent / "out"
 SUFFIX = {"prov": "prov.json"}

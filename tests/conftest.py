@@ -18,7 +18,7 @@ SHARED = Path(os.environ.get("TRACER_SHARED", REPO.parent / "shared"))
 def _isolated_env(monkeypatch, tmp_path):
     # Never touch a real tracer.db: the default DB of every test is inside tmp_path.
     monkeypatch.setenv("TRACER_DB", str(tmp_path / "tracer.db"))
-    # Nor a public web archive: a test that wants one passes memento=[...] (issue 9, tracer/archive.py).
+    # Nor a public web archive: a test that wants one passes memento=[...] (issue 9, tracer/web/archive.py).
     monkeypatch.setenv("TRACER_MEMENTO", "")
     # Loopback test servers need no politeness pause; pacing tests set their own delay.
     monkeypatch.setenv("TRACER_DELAY", "0")

@@ -40,7 +40,7 @@ def load_scorer():
 
 def predict(gold_path: Path, out_path: Path) -> None:
     """Write the extractor's predictions for every gold document (same doc_id and text)."""
-    from tracer.attribute import extract_attributions
+    from tracer.attribution.attribute import extract_attributions
 
     with open(gold_path, encoding="utf-8") as fin, open(out_path, "w", encoding="utf-8") as fout:
         for line in fin:

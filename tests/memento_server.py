@@ -23,7 +23,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from tracer.warc import ArchiveIndex, normalize_url, read_record
+from tracer.web.warc import ArchiveIndex, normalize_url, read_record
 
 HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive", "content-length", "content-encoding"}
 

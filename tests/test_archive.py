@@ -8,8 +8,8 @@ import time
 import pytest
 
 from memento_server import MementoServer
-from tracer import archive
-from tracer.fetch import Fetcher
+from tracer.web import archive
+from tracer.web.fetch import Fetcher
 
 TRIBUNE = "https://harbortribune.example/news/2021/03/04/city-lost-jobs/"
 METRODESK = "https://metrodesk.example/2021/05/18/bridge-repair-cost/"

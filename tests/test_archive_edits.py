@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from memento_server import MementoServer
-from tracer import archive, store, trace
-from tracer.extract import read_page
+from tracer import store, trace
+from tracer.web import archive
+from tracer.page import read_page
 from tracer.fixtures import load_web
 
 WEB = load_web("rot-edited")

@@ -143,7 +143,7 @@ def test_cli_memento_option(live, memento, tmp_path):
 
 
 def test_a_bug_in_the_fallback_is_an_outcome_not_a_crash(live, memento, tmp_path, monkeypatch):
-    from tracer import archive
+    from tracer.web import archive
 
     def broken(*args, **kwargs):
         raise ValueError("bug")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tracer.attribute import attributions_for, canonical_source, extract_attributions
+from tracer.attribution.attribute import attributions_for, canonical_source, extract_attributions
 from tracer.models import Link
-from tracer.sentences import split_paragraphs, split_sentences
+from tracer.read.sentences import split_paragraphs, split_sentences
 
 SHARED = Path(os.environ.get("TRACER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 SEEDS = SHARED / "seeds"

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracer.attribute import analyse_input, extract_attributions
+from tracer.attribution.attribute import extract_attributions
+from tracer.page import analyse_input
 from tracer.models import Link, SOURCE_KINDS
-from tracer.sentences import split_sentences
+from tracer.read.sentences import split_sentences
 
 SHARED = Path(os.environ.get("TRACER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 PAGES = SHARED / "data" / "pages"

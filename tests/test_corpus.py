@@ -15,8 +15,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tracer.cli import cli
-from tracer.corpus import sources
-from tracer.index import index_warcs
+from tracer.corpus.search import sources
+from tracer.corpus.index import index_warcs
 from tracer.store import open_db
 
 SEED_CLAIM = "North Korea stole $2 billion from banks and crypto exchanges"
@@ -282,7 +282,7 @@ def test_sources_sees_pages_stored_by_a_trace(seed_warc, tmp_path):
 
 
 def test_claim_candidates_for_lookups(web_warc, tmp_path):
-    from tracer.corpus import claim_candidates
+    from tracer.corpus.search import claim_candidates
     from tracer.store import document_id
 
     db = open_db(tmp_path / "corpus.db")

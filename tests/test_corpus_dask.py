@@ -11,7 +11,7 @@ distributed = pytest.importorskip(
 from test_corpus import corpus_rows  # noqa: E402
 
 from tracer.cli import cli  # noqa: E402
-from tracer.index import index_warcs  # noqa: E402
+from tracer.corpus.index import index_warcs  # noqa: E402
 from tracer.store import open_db  # noqa: E402
 
 

@@ -13,7 +13,7 @@ import time
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tracer.index import index_warcs
+from tracer.corpus.index import index_warcs
 from tracer.fixtures import load_web
 from tracer.store import open_db
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from webserver import FixtureWebServer
 
 from tracer.cli import cli
-from tracer.corpus import sources
-from tracer.index import index_warcs
-from tracer.crawl import crawl, feed_entries
+from tracer.corpus.search import sources
+from tracer.corpus.index import index_warcs
+from tracer.web.crawl import crawl, feed_entries
 from tracer.store import open_db
 
 CLAIM = "Shipping through the Strait of Velmar fell 40 percent after the drought"

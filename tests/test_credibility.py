@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from tracer import store, trace
 from tracer.cli import cli
-from tracer.credibility import assess_trace, signal
+from tracer.judge.credibility import assess_trace, signal
 from tracer.fixtures import load_web
-from tracer.ratings import import_csv
+from tracer.judge.ratings import import_csv
 
 SIGNALS = ["citation", "claim-found", "claim-at-source", "drift", "quote-fidelity", "anonymous-sourcing", "link", "date-order",
            "source-kind"]
@@ -297,7 +297,7 @@ def test_cli_rejudges_a_stored_trace_with_raters_imported_later(web_warc, tmp_pa
 
 
 def test_cli_judges_a_claim_over_the_corpus(web_warc, tmp_path):
-    from tracer import index
+    from tracer.corpus import index
 
     db_path = str(tmp_path / "corpus.db")
     index.index_warcs(store.open_db(db_path), [web_warc("cred-copies")], workers=1, progress=False)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 
 from tracer import store, trace
-from tracer.credibility import assess_claim, sources_from_traces
+from tracer.judge.credibility import assess_claim, sources_from_traces
 from tracer.fixtures import load_web
-from tracer.ratings import import_csv
+from tracer.judge.ratings import import_csv
 
 
 def trace_every_page(web_warc, name, db):
@@ -116,7 +116,8 @@ def test_nothing_carries_the_claim():
 
 def test_with_the_corpus_sources(web_warc, tmp_path):
     """``tracer sources`` over an indexed WARC, judged per claim: the corpus's copy marks are kept."""
-    from tracer import corpus, index
+    from tracer.corpus import search as corpus
+    from tracer.corpus import index
 
     db = store.open_db(tmp_path / "corpus.db")
     ratings = tmp_path / "r.csv"

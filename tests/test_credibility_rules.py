@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tracer import store
-from tracer.credibility import assess_hop, direct_quotes, host_kind, number_changes, source_kind
+from tracer.judge.credibility import assess_hop, direct_quotes, host_kind, number_changes, source_kind
 from tracer.models import Citation, Document, Hop
 
 

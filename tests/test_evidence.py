@@ -15,8 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 from memento_server import MementoServer
 from tracer import store, trace
 from tracer.cli import cli
-from tracer.evidence import build_wacz, check_wacz, save_hops
-from tracer.fetch import Fetcher
+from tracer.report.evidence import build_wacz, check_wacz, save_hops
+from tracer.web.fetch import Fetcher
 from tracer.fixtures import load_web
 from webserver import FixtureWebServer
 

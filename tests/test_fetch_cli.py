@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tracer.cli import cli
-from tracer.fetch import Fetcher
+from tracer.web.fetch import Fetcher
 from tracer.store import open_db, save_fetch
 from tests.servers import page, serve
 

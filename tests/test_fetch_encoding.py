@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from tracer.encoding import BadContentEncoding, BodyTooLarge, Inflater, decode_text
+from tracer.web.encoding import BadContentEncoding, BodyTooLarge, Inflater, decode_text
 
 
 def test_bom_beats_http_charset():

@@ -8,7 +8,7 @@ import tracemalloc
 
 import pytest
 
-from tracer.fetch import Fetcher
+from tracer.web.fetch import Fetcher
 from tests.servers import (drip, gzip_bomb, huge_body, never_answers, page, redirect,
                            reset_connection, sequence, serve)
 
@@ -218,7 +218,7 @@ def test_broken_http_is_an_outcome(data, status, error):
 
 
 def test_hung_dns_resolver_hits_the_timeout(monkeypatch):
-    from tracer import guard
+    from tracer.web import guard
 
     def slow_resolver(*args, **kwargs):
         time.sleep(TIMEOUT + MARGIN + 0.5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tracer.fetch import DEFAULT_USER_AGENT, Fetcher
+from tracer.web.fetch import DEFAULT_USER_AGENT, Fetcher
 from tests.servers import page, redirect, serve
 
 ROBOTS = "User-agent: *\nDisallow: /private\nDisallow: /*.pdf$\n"
@@ -113,7 +113,7 @@ def test_pacing_is_per_server_not_per_port():
 
 
 def test_robots_txt_reread_after_a_day(monkeypatch):
-    import tracer.fetch as fetch_module
+    import tracer.web.fetch as fetch_module
 
     routes = {"/robots.txt": page("User-agent: *\nAllow: /\n", content_type="text/plain"), "*": page("ok")}
     with serve(routes) as server, fetcher() as f:

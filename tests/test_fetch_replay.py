@@ -9,7 +9,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tracer.fetch import Fetcher
+from tracer.web.fetch import Fetcher
 
 
 def _write_response(writer, url, status, headers, body=b""):
@@ -129,7 +129,7 @@ def test_replay_from_wacz(tmp_path, archive):
     assert story.status == 200 and "Café story" in story.text and story.warc_path == str(wacz)
     assert len(story.redirects) == 1 and gone.status == 404
 
-    from tracer.warc import check_record
+    from tracer.web.warc import check_record
     assert check_record(story.warc_path, story.warc_offset, story.sha256).ok
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracer import guard
-from tracer.fetch import Fetcher
+from tracer.web import guard
+from tracer.web.fetch import Fetcher
 from tests.servers import page, redirect, serve
 
 REFUSED = [

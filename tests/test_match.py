@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracer.extract import extract_document
-from tracer.match import claim_score, compatible, confidence, find_claim, quantities
+from tracer.read.extract import extract_document
+from tracer.claims.match import claim_score, compatible, confidence, find_claim, quantities
 
 
 def page(*paragraphs: str) -> str:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from tracer import store
 from tracer.cli import cli
-from tracer.ratings import RatingsError, Scale, domain_key, import_csv, list_raters, lookup, lookup_keys
+from tracer.judge.ratings import RatingsError, Scale, domain_key, import_csv, list_raters, lookup, lookup_keys
 
 LIN = "Lin et al. 2023"
 

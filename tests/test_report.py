@@ -38,16 +38,16 @@ from report_fixtures import (
 )
 from tracer import store
 from tracer.cli import cli
-from tracer.report import (
+from tracer.report.model import (
     FLAG_REASONS,
     REPORT_FORMATS,
     build_report,
     claim_marks,
     load_schema,
-    render,
     report_from_trace,
     report_json,
 )
+from tracer.report.render import render
 
 REUTERS = SEED.pages[1].url
 
@@ -426,7 +426,7 @@ def test_html_is_self_contained_and_escaped(loop_and_dead, crafted):
 
 
 def test_links_that_are_not_http_are_shown_as_text():
-    from tracer.report_html import link
+    from tracer.report.html import link
 
     assert link("javascript:alert(1)") == "<code>javascript:alert(1)</code>"
     assert link('https://a.example/"><b>') == ('<a href="https://a.example/&quot;&gt;&lt;b&gt;" '
@@ -579,9 +579,9 @@ def test_secondary_sources_come_from_the_corpus(seed, monkeypatch):
     assert len(html.xpath("//table//tr")) == 3
 
     # without a sources lookup in the corpus, the report says so and goes on
-    import tracer.corpus
+    import tracer.corpus.search
 
-    monkeypatch.delattr(tracer.corpus, "sources")
+    monkeypatch.delattr(tracer.corpus.search, "sources")
     md = report_for(seed, "md", sources=True)
     assert "None listed: the corpus module offers no sources lookup." in md
 
@@ -615,7 +615,7 @@ SEED_VERDICT = "Traced to a primary document"
 def test_credibility_is_in_csv_dot_gexf_and_prov(seed, tmp_path):
     from xml.etree import ElementTree as ET
 
-    from tracer.report_csv import CSV_COLUMNS
+    from tracer.report.csv import CSV_COLUMNS
 
     db = store.open_db(seed.db_path)
     trace = build_report(db, seed.trace_id, sources=False).trace

@@ -19,7 +19,8 @@ from lxml import html as lxml_html
 
 from report_fixtures import loop_traces, seed_trace
 from tracer import store
-from tracer.report import build_report, render
+from tracer.report.model import build_report
+from tracer.report.render import render
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

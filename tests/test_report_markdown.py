@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from tracer.report_md import md_escape, md_marked
+from tracer.report.markdown import md_escape, md_marked
 
 MD = MarkdownIt("commonmark")
 SPECIAL = list("\\`*_[]<>()!#&|~-+=.:;\"'/ ") + ["](", "<script>", "&amp;", "&#60;", "http://x.example/", "\n"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from tracer import store
 from tracer.cli import cli
-from tracer.drift import compare
+from tracer.claims.drift import compare
 from tracer.fixtures import load_web
 
 

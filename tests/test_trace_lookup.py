@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from tracer import store
 from tracer.cli import cli
-from tracer.dates import time_window, visible_date
-from tracer.extract import read_page
-from tracer.fetch import Fetcher
+from tracer.read.dates import time_window, visible_date
+from tracer.page import read_page
+from tracer.web.fetch import Fetcher
 from tracer.fixtures import load_web
 from tracer.resolve import lookup_candidates, lookup_source
 
@@ -77,7 +77,7 @@ def test_unlinked_outlet_found_by_lookup_in_stored_pages(web_warc, tmp_path):
 def test_lookup_in_a_large_corpus_uses_the_full_text_index(web_warc, tmp_path, monkeypatch):
     """Past LOOKUP_SCAN_LIMIT stored pages, candidates come from the corpus index: same answer."""
     from tracer import resolve
-    from tracer.index import index_warcs
+    from tracer.corpus.index import index_warcs
 
     monkeypatch.setattr(resolve, "LOOKUP_SCAN_LIMIT", 0)
     warc = web_warc("unlinked-lookup")

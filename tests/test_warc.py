@@ -8,8 +8,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from tracer.fetch import Fetcher
-from tracer.warc import check_record, warc_files
+from tracer.web.fetch import Fetcher
+from tracer.web.warc import check_record, warc_files
 from tests.servers import page, serve
 
 
@@ -86,7 +86,7 @@ def test_missing_file_is_reported(tmp_path):
 
 
 def test_files_roll_over(tmp_path):
-    from tracer.warc import Exchange, RollingWarcWriter
+    from tracer.web.warc import Exchange, RollingWarcWriter
 
     writer = RollingWarcWriter(tmp_path, max_file_size=2000)
     paths = {writer.write(Exchange(url=f"http://x.example/{i}", request_headers={}, status=200,
@@ -142,7 +142,7 @@ def test_digest_index_beside_the_files(tmp_path):
     _, warc_dir = fetch_all(tmp_path, routes, ["/a", "/b", "/c"], respect_robots=False)
     lines = (warc_dir / "payload-digests.tsv").read_text().splitlines()
     assert len(lines) == 2  # /c repeats /a's payload: a revisit, not a new line
-    from tracer.warc import ArchiveIndex
+    from tracer.web.warc import ArchiveIndex
     assert len(ArchiveIndex.for_folder(warc_dir).by_digest) == 2
 
 

@@ -5,8 +5,7 @@
     >>> result.origin
 """
 
-__version__ = "0.1.0"
-
-from .trace import trace  # noqa: E402  (after __version__: fetch.py reads it for the User-Agent)
+from tracer.trace import trace
+from tracer.version import __version__
 
 __all__ = ["trace", "__version__"]

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 import click
 
-from . import __version__, store
-from .fixtures import FixtureError, build_warc, list_webs, load_web
-from .models import Hop
-from .report import dumps, format_text
-from .trace import DEFAULT_MAX_HOPS, trace as run_trace
+from tracer import store
+from tracer.version import __version__
+from tracer.fixtures import FixtureError, build_warc, list_webs, load_web
+from tracer.models import Hop
+from tracer.report.model import dumps, format_text
+from tracer.trace import DEFAULT_MAX_HOPS, trace as run_trace
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -162,9 +163,9 @@ def evidence_cmd(trace_id, output, save_evidence, save_endpoint, allow_private, 
 
     Example: tracer evidence 3 -o case.wacz
     """
-    from .evidence import DEFAULT_SAVE_ENDPOINT, EvidenceError, build_wacz, save_hops
-    from .fetch import Fetcher
-    from .trace import warc_dir_for
+    from tracer.report.evidence import DEFAULT_SAVE_ENDPOINT, EvidenceError, build_wacz, save_hops
+    from tracer.web.fetch import Fetcher
+    from tracer.trace import warc_dir_for
 
     db = open_db(db_path)
     try:
@@ -257,8 +258,8 @@ def fetch_cmd(urls, archives, offline, allow_private, timeout, delay, max_bytes,
     """
     import json
 
-    from .fetch import Fetcher, outcome_json, outcome_line
-    from .trace import warc_dir_for
+    from tracer.web.fetch import Fetcher, outcome_json, outcome_line
+    from tracer.trace import warc_dir_for
 
     db = open_db(db_path)
     outcomes = []
@@ -290,7 +291,7 @@ def audit_cmd(trace_id, audit_all, format_, db_path):
     """
     import json
 
-    from .warc import audit_fetches, fetch_ids_for_trace
+    from tracer.web.warc import audit_fetches, fetch_ids_for_trace
 
     if (trace_id is None) == (not audit_all):
         raise click.UsageError("give a TRACE_ID or --all (not both)")
@@ -335,7 +336,7 @@ def ratings_import_cmd(csv_path, rater, as_of, domain_column, score_column, scal
 
     Example: tracer ratings import lin2023_domain_pc1.csv --rater "Lin et al. 2023" --as-of 2023-08-25
     """
-    from .ratings import RatingsError, import_csv
+    from tracer.judge.ratings import RatingsError, import_csv
 
     db = open_db(db_path)
     try:
@@ -363,7 +364,7 @@ def ratings_list_cmd(format_, db_path):
     """List the imported raters: name, as-of date, scale, domains and source file."""
     import json
 
-    from .ratings import list_raters
+    from tracer.judge.ratings import list_raters
 
     raters = list_raters(open_db(db_path))
     if format_ == "json":
@@ -382,7 +383,7 @@ def ratings_lookup_cmd(url, format_, db_path):
     """Every rater's score for the domain of URL (or a bare host), with its date; "unrated" where none."""
     import json
 
-    from .ratings import describe, lookup
+    from tracer.judge.ratings import describe, lookup
 
     found = lookup(open_db(db_path), url)
     if format_ == "json":
@@ -393,7 +394,7 @@ def ratings_lookup_cmd(url, format_, db_path):
         click.echo(describe(r))
 
 
-# ---- tracer index / sources / crawl (the corpus, issue 6: tracer/corpus.py, tracer/crawl.py) --
+# ---- tracer index / sources / crawl (the corpus, issue 6: tracer/corpus/, tracer/web/crawl.py) --
 
 
 @cli.command(name="index")
@@ -420,7 +421,7 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, fo
     """
     import json
 
-    from .index import DEFAULT_SPAN_BYTES, CorpusError, index_warcs
+    from tracer.corpus.index import DEFAULT_SPAN_BYTES, CorpusError, index_warcs
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -452,9 +453,9 @@ def sources_cmd(claim, format_, db_path):
     """
     import json
 
-    from .corpus import CorpusError, format_sources_text, sources, sources_csv
+    from tracer.corpus.search import CorpusError, format_sources_text, sources, sources_csv
 
-    from .credibility import assess_claim
+    from tracer.judge.credibility import assess_claim
 
     db = open_db(db_path)
     try:
@@ -495,7 +496,7 @@ def crawl_cmd(seeds, depth, same_host, max_pages, timeout, delay, max_bytes, use
     """
     import json
 
-    from .crawl import CrawlError, crawl, stderr_progress
+    from tracer.web.crawl import CrawlError, crawl, stderr_progress
 
     db = open_db(db_path)
     # the README's politeness options, as on every command that fetches live
@@ -533,8 +534,9 @@ def attributions_cmd(inputs, is_text, base_url, archives, offline, allow_private
     """
     import json
 
-    from .attribute import analyse_input, format_attributions_text
-    from .fetch import Fetcher
+    from tracer.attribution.attribute import format_attributions_text
+    from tracer.page import analyse_input
+    from tracer.web.fetch import Fetcher
 
     results = []
     # one fetcher for every URL input: robots.txt, pacing and the guard as in tracer fetch
@@ -586,7 +588,8 @@ def report_cmd(trace_id, last, claim, format_, output, db_path):
 
     Example: tracer report --last --format html -o report.html
     """
-    from .report import ReportError, build_report, find_trace_id, render
+    from tracer.report.model import ReportError, build_report, find_trace_id
+    from tracer.report.render import render
 
     if sum(x is not None and x is not False for x in (trace_id, claim, last or None)) > 1:
         raise click.UsageError("give one of TRACE_ID, --last or --claim")
@@ -618,7 +621,7 @@ def serve_cmd(db_path, host, port):
 
     Needs the optional extra: pip install "citation-tracer[datasette]"
     """
-    from .serve import ServeError, serve
+    from tracer.serve import ServeError, serve
 
     try:
         serve(db_path or store.default_db_path(), host=host, port=port)
@@ -626,7 +629,7 @@ def serve_cmd(db_path, host, port):
         raise click.ClickException(str(exc)) from None
 
 
-# --- issue 8: credibility of a stored trace, or of a claim over the corpus (tracer/credibility.py)
+# --- issue 8: credibility of a stored trace, or of a claim over the corpus (tracer/judge/credibility.py)
 
 
 @cli.command(name="credibility")
@@ -641,13 +644,13 @@ def credibility_cmd(trace_id, claim, format_, db_path):
     """
     import json
 
-    from . import credibility
+    from tracer.judge import credibility
 
     db = open_db(db_path)
     if claim is not None:
         if trace_id is not None:
             raise click.UsageError("give a TRACE_ID or --claim, not both")
-        from .corpus import CorpusError, sources
+        from tracer.corpus.search import CorpusError, sources
 
         try:
             result = credibility.assess_claim(sources(db, claim), db)

@@ -19,60 +19,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .models import Attribution, Citation, ClaimMatch, Document, Link
+from tracer.models import Attribution, Citation, ClaimMatch, Document, Link
+from tracer.web.urls import domain_matches_source, name_key, registered_domain
 
 LOOKUP_THRESHOLD = 0.6
 _UNDATED_FACTOR = 0.9
 
 
-@lru_cache(maxsize=1)
-def _psl():
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()  # ships its own list: no download at run time
-
-
-def registered_domain(url_or_host: str) -> str | None:
-    host = urlsplit(url_or_host).hostname if "/" in url_or_host else url_or_host
-    if not host:
-        return None
-    host = host.lower().rstrip(".")
-    try:
-        return _psl().privatesuffix(host) or host
-    except Exception:  # noqa: BLE001 - an odd host is simply not matched
-        return host
-
-
-def _name_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def domain_matches_source(url: str, source_name: str | None) -> bool:
-    """Does a link's registered domain belong to the named source ("Reuters" -> reuters.com)?"""
-    if not source_name:
-        return False
-    domain = registered_domain(url)
-    if not domain:
-        return False
-    label = _name_key(domain.split(".")[0])
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", source_name) if w.lower() not in {"the", "a", "an", "of"}]
-    key = _name_key("".join(words))
-    if not key or not label:
-        return False
-    initials = "".join(w[0] for w in words).lower()
-    return (len(label) >= 3 and label in key) or (len(key) >= 3 and key in label) or \
-        (len(label) >= 2 and label == initials) or any(len(w) > 3 and _name_key(w) == label for w in words)
 
 
 def same_source(a: str | None, b: str | None) -> bool:
     """Do two names denote one source ("the Harbour Times", "Harbour Times")?"""
     if not a or not b:
         return False
-    ka, kb = _name_key(clean_name(a) or a), _name_key(clean_name(b) or b)
+    ka, kb = name_key(clean_name(a) or a), name_key(clean_name(b) or b)
     return bool(ka) and ka == kb
 
 
@@ -131,8 +94,8 @@ def _names_before(doc: Document, attributions: list[Attribution], offset: int) -
     names.sort(key=lambda t: -t[0])
     seen, out = set(), []
     for _, n in names:
-        if _name_key(n) not in seen:
-            seen.add(_name_key(n))
+        if name_key(n) not in seen:
+            seen.add(name_key(n))
             out.append(n)
     return out
 
@@ -174,8 +137,8 @@ def is_self_reference(doc: Document, attribution: Attribution) -> bool:
     name = clean_name(attribution.source_name)
     if not name:
         return False
-    key = _name_key(name)
-    publisher = _name_key(doc.publisher or "")
+    key = name_key(name)
+    publisher = name_key(doc.publisher or "")
     if publisher and key and (key == publisher or len(key) >= 8 and publisher.startswith(key)):
         return True  # "Ministry of Health" on the site of the "Ministry of Health of Meridia"
     return domain_matches_source(doc.url, name)
@@ -399,7 +362,7 @@ class LookupHit:
 
 
 def _as_date(value: date | str | None) -> date | None:
-    from .dates import parse_date
+    from tracer.read.dates import parse_date
 
     if value is None or isinstance(value, date):
         return value
@@ -412,16 +375,17 @@ def _from_source(url: str, publisher: str | None, source_name: str) -> bool:
 
 # Up to this many stored pages a lookup reads them all (exact, paraphrase-proof); past it,
 # only the pages the corpus full-text index finds for the claim (bounded time on big corpora).
+# The caller passes that search in (``corpus.search.claim_candidates``): the corpus uses this
+# module to read citations, so this module does not import the corpus.
 LOOKUP_SCAN_LIMIT = 5000
+CandidateSearch = Callable[[Any, str], list]
 
 
-def _lookup_rows(db, claim: str) -> list[tuple]:
+def _lookup_rows(db, claim: str, candidates: CandidateSearch | None) -> list[tuple]:
     columns = "select id, url, canonical, publisher, published, title from documents"
-    if db.execute("select count(*) from documents").fetchone()[0] <= LOOKUP_SCAN_LIMIT:
+    if candidates is None or db.execute("select count(*) from documents").fetchone()[0] <= LOOKUP_SCAN_LIMIT:
         return db.execute(columns).fetchall()
-    from .corpus import claim_candidates  # late: corpus imports this module
-
-    ids = claim_candidates(db, claim)
+    ids = candidates(db, claim)
     rows: list[tuple] = []
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
@@ -431,18 +395,19 @@ def _lookup_rows(db, claim: str) -> list[tuple]:
 
 def lookup_candidates(db, source_name: str, claim: str, before: date | str | None = None,
                       window: tuple[date, date] | None = None, *, exclude: set[str] | frozenset[str] = frozenset(),
-                      threshold: float = LOOKUP_THRESHOLD) -> list[LookupHit]:
+                      threshold: float = LOOKUP_THRESHOLD,
+                      candidates: CandidateSearch | None = None) -> list[LookupHit]:
     """Stored pages that may be what the named source published, best first."""
-    from .dates import is_after, parse_date
-    from .match import find_claim
-    from .sentences import split_paragraphs, split_sentences
+    from tracer.read.dates import is_after, parse_date
+    from tracer.claims.match import find_claim
+    from tracer.read.sentences import split_paragraphs, split_sentences
 
     name = clean_name(source_name)
     if not name or is_generic(name):
         return []
     before_day = _as_date(before)
     hits: dict[str, LookupHit] = {}
-    rows = _lookup_rows(db, claim)
+    rows = _lookup_rows(db, claim, candidates)
     for doc_id, url, canonical, publisher, published, title in rows:
         if url in exclude or (canonical and canonical in exclude):
             continue
@@ -471,14 +436,16 @@ def lookup_candidates(db, source_name: str, claim: str, before: date | str | Non
 
 def lookup_source(db, source_name: str, claim: str, before: date | str | None = None,
                   window: tuple[date, date] | None = None, *, exclude: set[str] | frozenset[str] = frozenset(),
-                  threshold: float = LOOKUP_THRESHOLD) -> LookupHit | None:
+                  threshold: float = LOOKUP_THRESHOLD,
+                  candidates: CandidateSearch | None = None) -> LookupHit | None:
     """The stored page most likely to be what an unlinked source published with the claim.
 
     Pages from the source's host (registered domain matching the name, or the same
     publisher name), published before ``before`` (the citing page's date) and inside
     ``window`` (from "on Friday", "last week"), carrying the claim with a score of at
     least ``threshold``; None when there is none. A plain scan of the ``documents``
-    table: an index (FTS) can replace the scan without changing this signature.
+    table, or past LOOKUP_SCAN_LIMIT pages only the ids ``candidates(db, claim)`` returns.
     """
-    found = lookup_candidates(db, source_name, claim, before, window, exclude=exclude, threshold=threshold)
+    found = lookup_candidates(db, source_name, claim, before, window, exclude=exclude, threshold=threshold,
+                              candidates=candidates)
     return found[0] if found else None

@@ -198,7 +198,7 @@ def m005_ratings(db: Database) -> None:
 
 @migrations()
 def m006_corpus(db: Database) -> None:
-    # The searchable corpus (issue 6, tracer/corpus.py). corpus_docs gives each indexed
+    # The searchable corpus (issue 6, tracer/corpus/). corpus_docs gives each indexed
     # document a stable integer id (documents' own key is a 64-char digest); its sentences
     # are the rows first_sentence .. first_sentence + n_sentences - 1 of `sentences`, and
     # each sentence's text is in the contentless FTS5 table sentences_fts under the same rowid.

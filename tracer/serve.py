@@ -38,7 +38,7 @@ def metadata_for(db_path: str | Path) -> dict[str, Any]:
 
 def check_database(db_path: str | Path) -> Path:
     """The database exists and is a tracer database (migrations applied); else ServeError."""
-    from .store import StoreError, open_db
+    from tracer.store import StoreError, open_db
 
     path = Path(db_path)
     if not path.is_file():

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .models import Attribution, Citation, Document, FetchResult, Hop, Origin, Redirect, Trace
-from .schema import migrations
+from tracer.models import Attribution, Citation, Document, FetchResult, Hop, Origin, Redirect, Trace
+from tracer.schema import migrations
 
 DEFAULT_DB = "tracer.db"
 

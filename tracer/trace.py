@@ -22,14 +22,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlite_utils import Database
 
-from . import archive, store
-from .dates import is_after, page_date, time_window
-from .drift import compare as drift_compare
-from .extract import read_page
-from .fetch import Fetcher
-from .match import confidence, find_claim
-from .models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
-from .resolve import Candidate, citations_for_claim, is_generic, lookup_source, same_source
+from tracer import store
+
+from tracer.web import archive
+from tracer.read.dates import is_after, page_date, time_window
+from tracer.claims.drift import compare as drift_compare
+from tracer.page import read_page
+from tracer.web.fetch import Fetcher
+from tracer.claims.match import confidence, find_claim
+from tracer.models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
+from tracer.corpus.search import claim_candidates
+from tracer.resolve import Candidate, citations_for_claim, is_generic, lookup_source, same_source
 
 DEFAULT_MAX_HOPS = 8
 MAX_BRANCHES = 4
@@ -414,7 +417,7 @@ class _Walk:
         window = time_window(citation.sentence or "", day)
         exclude = {u for s in chain.path for u in (s.hop.url, s.hop.requested_url) if u} | {hop.url, doc.url}
         hit = lookup_source(self.db, citation.source, self.trace.claim, before=hop.published or day,
-                            window=window, exclude=exclude)
+                            window=window, exclude=exclude, candidates=claim_candidates)
         if hit is None:
             return None
         citation.link, citation.resolved_by = hit.url, "lookup"
@@ -597,7 +600,7 @@ def trace(
             fetcher.close()
         if result.origin is None and walk.chains:
             walk._finish()
-        from .credibility import attach  # issue 8: credibility per hop and chain (never raises)
+        from tracer.judge.credibility import attach  # issue 8: credibility per hop and chain (never raises)
 
         attach(result, db)
         store.finish_trace(db, result)

@@ -13,8 +13,8 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from .graph import STATE_WORDS, Graph, Node, _node_caption, _short, citation_graph
-from .report import (
+from tracer.report.graph import STATE_WORDS, Graph, Node, _node_caption, _short, citation_graph
+from tracer.report.model import (
     REASONS,
     extra_fields,
     flag_words,
@@ -24,7 +24,7 @@ from .report import (
 )
 
 if TYPE_CHECKING:
-    from .report import HopRecord, Report
+    from tracer.report.model import HopRecord, Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -296,7 +296,7 @@ def _secondary_html(report: Report) -> str:
 
 
 def format_html(report: Report) -> str:
-    from . import __version__
+    from tracer.version import __version__
 
     trace = report.trace
     graph = citation_graph(report)

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from .resolve import registered_domain
+from tracer.web.urls import registered_domain
 
 _DOMAIN_COLUMNS = ("domain", "site", "host", "url", "source", "outlet", "website")
 _SCORE_COLUMNS = ("score", "rating", "pc1", "value", "quality", "reliability")
@@ -285,7 +285,7 @@ def import_csv(
             result.skipped.append(f"{key}: score {_num(value)} is outside the scale {scale_obj}")
             del parsed[key]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    from .store import utcnow  # late: store imports schema, which is fine, but keep this module light
+    from tracer.store import utcnow  # late: store imports schema, which is fine, but keep this module light
 
     with db.atomic():
         result.replaced = db["ratings"].count_where("rater = ? and as_of = ?", [rater, as_of])

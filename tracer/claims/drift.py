@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .match import _ALIASES, Quantity, claim_figures, compatible, quantities, same_kind
+from tracer.claims.match import _ALIASES, Quantity, claim_figures, compatible, quantities, same_kind
 
 # Words by which a writer says a statement is not certain.
 HEDGES = (

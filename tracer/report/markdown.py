@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .report import REASONS, HopRecord, Report, extra_fields, flag_words, hop_status, split_marks, verdict
+from tracer.report.model import REASONS, HopRecord, Report, extra_fields, flag_words, hop_status, split_marks, verdict
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
 

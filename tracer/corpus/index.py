@@ -1,4 +1,4 @@
-"""Indexing: web archives read into the corpus for search (the index side of tracer/corpus.py).
+"""Indexing: web archives read into the corpus for search (the index side of tracer/corpus/search.py).
 
 ``index_warcs`` (``tracer index``) reads every HTML response of any WARC file (tracer's
 own, Common Crawl's, Heritrix's, wget's) into the store: the document and its metadata,
@@ -38,9 +38,9 @@ from urllib.parse import urljoin
 
 from sqlite_utils import Database
 
-from .models import Attribution, Document, Sentence
-from .store import document_id, utcnow
-from .warc import normalize_url, warc_files
+from tracer.models import Attribution, Document, Sentence
+from tracer.store import document_id, utcnow
+from tracer.web.warc import normalize_url, warc_files
 
 
 class CorpusError(Exception):
@@ -183,8 +183,8 @@ def raw_record(record, offset: int, max_bytes: int = DEFAULT_MAX_BYTES) -> RawRe
 
 def parse_record(raw: RawRecord) -> Page:
     """Parse one record into a Page (this is the work done on the workers)."""
-    from .extract import read_page
-    from .fetch import decode_text
+    from tracer.page import read_page
+    from tracer.web.fetch import decode_text
 
     page = Page(offset=raw.offset, kind="skip", url=raw.url, date=raw.date, status=raw.status,
                 headers=_merge_headers(raw.headers), content_type=raw.content_type,
@@ -526,7 +526,7 @@ def _iso_date(warc_date: str | None) -> str | None:
 
 def index_stored_documents(db: Database) -> int:
     """Add documents stored by traces (not by ``index``) to the corpus; returns how many."""
-    from .sentences import split_paragraphs, split_sentences
+    from tracer.read.sentences import split_paragraphs, split_sentences
 
     rows = db.execute(
         "select d.id, d.url, d.canonical, d.text, f.fetched_at from documents d left join fetches f on f.id = d.fetch_id "

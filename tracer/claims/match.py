@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .models import ClaimMatch, Document
+from tracer.models import ClaimMatch, Document
 
 MATCH_THRESHOLD = 0.5
 _PAIR_PENALTY = 0.95

@@ -27,7 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 try:
-    from tracer import __version__
+    from tracer.version import __version__
 except ImportError:  # the package __init__ is the lead's; keep warc importable without it
     __version__ = "0.1"
 

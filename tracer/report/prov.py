@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .report import Report
+    from tracer.report.model import Report
 
 PREFIXES = {
     "tr": "urn:citation-tracer:",
@@ -65,8 +65,8 @@ class _Doc:
 
 
 def prov_document(report: Report) -> dict[str, Any]:
-    from . import __version__
-    from .report import credibility_verdict, hop_credibility
+    from tracer.version import __version__
+    from tracer.report.model import credibility_verdict, hop_credibility
 
     trace = report.trace
     doc = _Doc()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import lexicon as lx
+from tracer.attribution import lexicon as lx
 
 _PAREN_ABBREV = re.compile(r"([A-Z][\w.\-]*(?:\s+(?:of|the|for|and|on|[A-Z][\w.\-]*))*)\s*\(([A-Z][A-Z.\-]{1,9})\)")
 SPACES = re.compile(r"\s+")

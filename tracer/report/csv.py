@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from .report import Report, credibility_verdict, hop_credibility
+from tracer.report.model import Report, credibility_verdict, hop_credibility
 
 CSV_COLUMNS = (
     "trace_id", "branch", "depth", "claim",

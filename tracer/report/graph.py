@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from .report import HopRecord, Report
+    from tracer.report.model import HopRecord, Report
 
 # How each node state reads in a legend.
 STATE_WORDS = {
@@ -47,7 +47,7 @@ class Node:
     @property
     def credibility(self) -> tuple[str | None, str | None]:
         """The hop's credibility summary and source kind (None, None: no hop of its own, or not judged)."""
-        from .report import hop_credibility
+        from tracer.report.model import hop_credibility
 
         return hop_credibility(self.record.hop) if self.record is not None else (None, None)
 
@@ -179,7 +179,7 @@ def _node_caption(node: Node) -> list[str]:
 
 
 def format_dot(report: Report) -> str:
-    from .report import credibility_verdict
+    from tracer.report.model import credibility_verdict
 
     graph = citation_graph(report)
     verdict = credibility_verdict(report.trace)
@@ -249,8 +249,8 @@ def _xml_text(value: object) -> str:
 
 
 def format_gexf(report: Report) -> str:
-    from . import __version__
-    from .report import credibility_verdict
+    from tracer.version import __version__
+    from tracer.report.model import credibility_verdict
 
     graph = citation_graph(report)
     verdict = credibility_verdict(report.trace)

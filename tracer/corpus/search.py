@@ -1,6 +1,6 @@
 """The corpus: the secondary sources of a claim among the indexed web archives.
 
-Indexing (``index_warcs``, ``tracer index``) lives in tracer/index.py.
+Indexing (``index_warcs``, ``tracer index``) lives in tracer/corpus/index.py.
 
 ``sources`` (``tracer sources``) answers "who carries this claim, whom do they cite, and how
 many independent origins stand behind it": FTS candidate search, then the claim matcher on
@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from .models import Attribution, ClaimMatch, Document, Link, Sentence
-from .warc import normalize_url
+from tracer.models import Attribution, ClaimMatch, Document, Link, Sentence
+from tracer.web.warc import normalize_url
 
-from .index import CorpusError, index_stored_documents
+from tracer.corpus.index import CorpusError, index_stored_documents
 
 
 
@@ -49,7 +49,7 @@ _IRREGULAR = {
 
 
 def _match_tables():
-    from . import match
+    from tracer.claims import match
 
     aliases = getattr(match, "_ALIASES", {})
     stopwords = getattr(match, "_STOPWORDS", frozenset())
@@ -280,7 +280,7 @@ class ClaimScorer:
     GATE = 0.6  # rough score needed, as a share of the threshold
 
     def __init__(self, claim: str, threshold: float) -> None:
-        from .match import _terms
+        from tracer.claims.match import _terms
 
         self.terms = _terms(claim)
         self.threshold = threshold
@@ -322,14 +322,14 @@ class ClaimScorer:
     def score(self, text: str) -> float:
         value = self.cache.get(text)
         if value is None:
-            from .match import score_text
+            from tracer.claims.match import score_text
 
             value = self.cache[text] = score_text(self.terms, text)
         return value
 
     def matches(self, doc: Document, indices: Iterable[int] | None = None, limit: int = 3) -> list[ClaimMatch]:
         """find_claim, over some sentences only (those the search hit and their neighbours) or all."""
-        from .match import _PAIR_PENALTY
+        from tracer.claims.match import _PAIR_PENALTY
 
         sentences = doc.sentences
         if indices is None:
@@ -505,7 +505,7 @@ class _Sources:
 
     def _cite(self, doc: StoredDoc) -> None:
         """Whom the page cites for the claim: the citation a trace would follow, then any branches."""
-        from . import resolve
+        from tracer import resolve
 
         citations = [c.citation for c in resolve.citations_for_claim(doc.document, doc.attributions, doc.matches)]
         doc.citation = citations[0] if citations else None
@@ -554,7 +554,7 @@ class _Sources:
     def _published_by(self, name: str) -> list[StoredDoc]:
         """Matched documents whose publisher is the name, or whose domain belongs to it (as
         resolve.domain_matches_source decides, with each domain worked out once)."""
-        from .resolve import registered_domain
+        from tracer.web.urls import registered_domain
 
         if name in self._by_name:
             return self._by_name[name]
@@ -662,7 +662,7 @@ def sources(db: Database, claim: str, *, threshold: float | None = None) -> dict
 
     Answers from stored pages only (no network). See the module docstring for the JSON.
     """
-    from .match import MATCH_THRESHOLD
+    from tracer.claims.match import MATCH_THRESHOLD
 
     if not claim or not claim.strip():
         raise CorpusError("the claim is empty")

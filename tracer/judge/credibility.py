@@ -29,10 +29,10 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from .match import Quantity, compatible, quantities, same_kind
-from .models import Hop, Origin, Trace
-from .ratings import lookup as ratings_lookup
-from .resolve import domain_matches_source, registered_domain
+from tracer.claims.match import Quantity, compatible, quantities, same_kind
+from tracer.models import Hop, Origin, Trace
+from tracer.judge.ratings import lookup as ratings_lookup
+from tracer.web.urls import domain_matches_source, registered_domain
 
 # Raters' normalised scores (0 = the rater's worst, 1 = its best) read as low / high.
 LOW_RATING = 0.4
@@ -547,7 +547,7 @@ _FINDINGS = {
 
 def _hop_summary(kind: str, signals: list[dict[str, Any]], ratings: list[dict[str, Any]]) -> str:
     """One line for reports: the kind of source, what is wrong, and every rater's score."""
-    from .ratings import describe
+    from tracer.judge.ratings import describe
 
     parts = [_KIND_PHRASE[kind][0].upper() + _KIND_PHRASE[kind][1:]]
     parts += [_FINDINGS[(s["name"], s["value"])] for s in signals
@@ -864,7 +864,7 @@ def attach(trace: Trace, db: Database | None) -> None:
             chain["branches"] = [{k: v for k, v in b.items() if k != "hops"} for b in chain["branches"]]
         trace.extra["credibility"] = chain
         if db is not None and trace.id is not None:
-            from .store import update_hop_extra
+            from tracer.store import update_hop_extra
 
             rows = {}
             for row in db.execute("select id, branch, depth from hops where trace_id = ? order by branch, depth, id",
@@ -1072,7 +1072,7 @@ def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, A
 
 def recheck(db: Database, trace_id: int) -> Trace:
     """Judge a stored trace again (after importing a rater, say) and store the new judgements."""
-    from .store import load_trace, update_trace_extra
+    from tracer.store import load_trace, update_trace_extra
 
     stored = load_trace(db, trace_id)
     attach(stored, db)
@@ -1104,7 +1104,7 @@ def format_trace_text(trace: Trace) -> str:
 
 def format_claim_text(result: dict[str, Any]) -> str:
     """The per-claim judgement for a person: verdict, then each origin with its pages and raters."""
-    from .ratings import describe
+    from tracer.judge.ratings import describe
 
     lines = [f"Claim: {result.get('claim')}", f"Verdict: {result['verdict']}"]
     for o in result["origins"]:

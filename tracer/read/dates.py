@@ -72,7 +72,7 @@ def visible_date(html: str | bytes | None) -> date | None:
     """The date a reader sees on a page: a <time>, a byline or dateline block, a "Published" line."""
     if not html:
         return None
-    from .extract import parse_html
+    from tracer.read.extract import parse_html
 
     root = parse_html(html)
     if root is None:

@@ -27,7 +27,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .models import FetchResult, Hop
+from tracer.models import FetchResult, Hop
 
 LOGGER = logging.getLogger(__name__)
 
@@ -359,7 +359,7 @@ def find_captures(fetcher, url: str, endpoints: list[Endpoint], rescue: Rescue, 
 
 def local_captures(fetcher, url: str) -> list[Capture]:
     """Mementos of ``url`` inside the fetcher's own archives (a WACZ of an earlier trace, say)."""
-    from .warc import normalize_url
+    from tracer.web.warc import normalize_url
 
     index = getattr(fetcher, "archive", None)
     if index is None:
@@ -443,14 +443,14 @@ def _options(walk) -> tuple[bool, list[str] | None]:
 
 
 def _recorder(walk) -> Recorder:
-    from . import store
+    from tracer import store
 
     return lambda result: store.save_fetch(walk.db, result)
 
 
 def _carries_claim(result: FetchResult, url: str, claim: str) -> bool:
-    from .extract import read_page
-    from .match import find_claim
+    from tracer.page import read_page
+    from tracer.claims.match import find_claim
 
     if not result.is_html:
         return True  # a PDF or dataset: tracer does not read inside it, the trace treats it as such
@@ -540,7 +540,7 @@ def _norm(text: str | None) -> str:
 
 def matching_sentence(doc, sentence: str, threshold: float = 0.6) -> str | None:
     """The sentence of ``doc`` that is the same statement as ``sentence`` (perhaps reworded)."""
-    from .match import claim_score
+    from tracer.claims.match import claim_score
 
     best, best_score = None, 0.0
     for i in range(len(doc.sentences)):
@@ -555,7 +555,7 @@ def matching_sentence(doc, sentence: str, threshold: float = 0.6) -> str | None:
 
 def _earlier_versions(walk, url: str, sha256: str | None, cited: datetime, endpoints, enabled: bool):
     """Earlier copies of a page: tracer's own stored fetches, then an archive's capture."""
-    from .warc import ArchiveIndex, WarcReadError, read_record
+    from tracer.web.warc import ArchiveIndex, WarcReadError, read_record
 
     rows = []
     if "fetches" in walk.db.table_names():
@@ -570,7 +570,7 @@ def _earlier_versions(walk, url: str, sha256: str | None, cited: datetime, endpo
                 ArchiveIndex([row["warc_path"]]).fill_revisit(record)
         except WarcReadError:
             continue
-        from .fetch import decode_text
+        from tracer.web.fetch import decode_text
 
         text, _ = decode_text(record.body, row["content_type"])
         if text:
@@ -612,8 +612,8 @@ def _check_added(walk, hop: Hop, doc, previous: Hop | None) -> None:
     enabled, endpoints = _options(walk)
     if "archived" in hop.extra:
         enabled = False  # this hop is already read from a capture chosen for the citing date
-    from .extract import read_page
-    from .match import find_claim
+    from tracer.page import read_page
+    from tracer.claims.match import find_claim
 
     for version in _earlier_versions(walk, hop.url, hop.sha256, cited, endpoints, enabled and dated_after):
         when = version["captured_at"]

@@ -23,9 +23,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from sqlite_utils import Database
 
-from . import store
-from .index import CorpusWriter, write_transaction
-from .warc import normalize_url
+from tracer import store
+from tracer.corpus.index import CorpusWriter, write_transaction
+from tracer.web.warc import normalize_url
 
 PRIORITY_CITED, PRIORITY_FEED, PRIORITY_TEXT, PRIORITY_OTHER = 0, 1, 2, 3
 DEFAULT_DEPTH = 2
@@ -142,7 +142,7 @@ def _absolute(base: str, href: str | None) -> str | None:
 
 def page_links(html: str, base_url: str) -> list[str]:
     """Every link of a page (navigation and lists included), in page order."""
-    from .extract import parse_html
+    from tracer.read.extract import parse_html
 
     root = parse_html(html)
     if root is None:
@@ -219,7 +219,7 @@ class Crawler:
         return not self.same_host or seed_host is None or (urlsplit(url).netloc.lower() == seed_host)
 
     def _visit(self, nurl: str, url: str, depth: int, kind: str, seed_host: str | None) -> None:
-        from .extract import read_page
+        from tracer.page import read_page
 
         result = self.fetcher.fetch(url)
         fetch_id = store.save_fetch(self.db, result)
@@ -311,8 +311,8 @@ def crawl(
     **fetch_options: Any,
 ) -> CrawlStats:
     """Crawl breadth-first from the seeds (or resume the queued crawl) into the corpus."""
-    from .fetch import Fetcher
-    from .trace import warc_dir_for
+    from tracer.web.fetch import Fetcher
+    from tracer.trace import warc_dir_for
 
     own = fetcher is None
     if own:

@@ -11,9 +11,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from . import lexicon as lx
-from .models import Span
-from .sources import head_index
+from tracer.attribution import lexicon as lx
+from tracer.models import Span
+from tracer.attribution.sources import head_index
 
 # Words (with inner apostrophes, hyphens, dots and ampersands) or single punctuation marks.
 # Abbreviations keep their period ("Mr.", "U.S.", "J."), so a period token always ends

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .models import Hop, Trace
+from tracer.models import Hop, Trace
 
 # What each stop reason means, in words (also used by the README and later reports).
 REASONS = {
@@ -51,7 +51,7 @@ FLAG_REASONS = {
 
 REPORT_FORMATS = ("md", "html", "json", "csv", "dot", "gexf", "prov")
 SCHEMA_VERSION = "1.0"
-SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "report.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "data" / "report.schema.json"
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:
@@ -308,7 +308,7 @@ def report_from_trace(trace: Trace) -> Report:
 
 def find_trace_id(db: Database, trace_id: int | None = None, *, last: bool = False, claim: str | None = None) -> int:
     """Which stored trace a report is about: an id, the last one, or the last one for a claim."""
-    from .store import last_trace_id
+    from tracer.store import last_trace_id
 
     if trace_id is not None:
         if not db["traces"].count_where("id = ?", [trace_id]):
@@ -331,7 +331,7 @@ def find_trace_id(db: Database, trace_id: int | None = None, *, last: bool = Fal
 def secondary_sources(db: Database, claim: str) -> tuple[dict[str, Any] | None, str | None]:
     """The corpus's secondary sources for the claim, or (None, why not)."""
     try:
-        from . import corpus  # type: ignore[attr-defined]
+        from tracer.corpus import search as corpus  # type: ignore[attr-defined]
     except ImportError:
         return None, "no corpus in this version of tracer, so no secondary sources"
     fn = next((getattr(corpus, n) for n in ("sources", "find_sources", "secondary_sources")
@@ -355,7 +355,7 @@ def secondary_sources(db: Database, claim: str) -> tuple[dict[str, Any] | None, 
 
 def build_report(db: Database, trace_id: int, *, sources: bool = True) -> Report:
     """Gather a stored trace with its evidence, fetches and documents (no network)."""
-    from .store import StoreError, hop_rows, load_trace
+    from tracer.store import StoreError, hop_rows, load_trace
 
     try:
         trace = load_trace(db, trace_id)
@@ -590,7 +590,7 @@ def extra_fields(extra: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
 
 def report_json(report: Report) -> dict[str, Any]:
     """The trace JSON plus verdict, evidence, fetch and document records (``schema_version``)."""
-    from . import __version__
+    from tracer.version import __version__
 
     data = trace_json(report.trace)
     hop_objects = [*data["hops"], *(h for b in data["branches"] for h in b)]
@@ -630,37 +630,3 @@ def report_json(report: Report) -> dict[str, Any]:
 
 def load_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text("utf-8"))
-
-
-# --------------------------------------------------------------------------- dispatch
-
-
-def render(report: Report, fmt: str) -> str:
-    """The report in one of REPORT_FORMATS, as text."""
-    if fmt == "md":
-        from .report_md import format_markdown
-
-        return format_markdown(report)
-    if fmt == "json":
-        return json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        from .report_csv import format_csv
-
-        return format_csv(report)
-    if fmt == "html":
-        from .report_html import format_html
-
-        return format_html(report)
-    if fmt == "dot":
-        from .graph import format_dot
-
-        return format_dot(report)
-    if fmt == "gexf":
-        from .graph import format_gexf
-
-        return format_gexf(report)
-    if fmt == "prov":
-        from .prov import format_prov
-
-        return format_prov(report)
-    raise ReportError(f"unknown report format {fmt!r} (one of {', '.join(REPORT_FORMATS)})")

@@ -33,9 +33,10 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from . import __version__, store
-from .report_csv import csv_cell  # page text that a spreadsheet would run as a formula is quoted
-from .warc import ArchiveIndex, normalize_url
+from tracer import store
+from tracer.version import __version__
+from tracer.report.csv import csv_cell  # page text that a spreadsheet would run as a formula is quoted
+from tracer.web.warc import ArchiveIndex, normalize_url
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -300,7 +301,7 @@ class Package:
 
 def build_wacz(db: Database, trace_id: int, out: str | Path) -> Package:
     """Pack a stored trace into a WACZ file at ``out``."""
-    from .report import dumps, format_text
+    from tracer.report.model import dumps, format_text
 
     trace = store.load_trace(db, trace_id)  # StoreError when there is no such trace
     copy = _Copy()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Sentence, Span
+from tracer.models import Sentence, Span
 
 # A blank line separates paragraphs in plain text; so does a single line break after
 # sentence-final punctuation (texts with one paragraph a line). A line break inside a

@@ -19,9 +19,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from . import lexicon as lx
-from .models import Attribution, Link, Sentence, Span
-from .clauses import (  # the rules' building blocks
+from tracer.attribution import lexicon as lx
+from tracer.models import Attribution, Link, Sentence, Span
+from tracer.attribution.clauses import (  # the rules' building blocks
     QUOTE_CHARS,
     QUOTE_TOKENS,
     Token,
@@ -60,8 +60,8 @@ from .clauses import (  # the rules' building blocks
     verb_context,
     find_quotes,
 )
-from .sentences import split_paragraphs, split_sentences
-from .sources import (
+from tracer.read.sentences import split_paragraphs, split_sentences
+from tracer.attribution.sources import (
     SPACES,
     head_index,
     canonical_source,
@@ -282,28 +282,6 @@ def attribution_to_json(a: Attribution) -> dict:
 def attributions_for(text: str, sentences=None, links=None, paragraphs=None) -> list[dict]:
     """extract_attributions, as JSON-ready dicts."""
     return [attribution_to_json(a) for a in extract_attributions(text, sentences, links, paragraphs)]
-
-
-def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_url: str | None = None) -> dict:
-    """One document of ``tracer attributions``: {"file", "text", "attributions"}.
-
-    Plain text (is_text) is analysed as given; HTML goes through extract.py first (one
-    parse for main text and links), and offsets index into the extracted main text.
-    """
-    if is_text:
-        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-        rows = attributions_for(text)
-    else:
-        from .encoding import decode_text
-        from .extract import read_page
-
-        if isinstance(data, bytes):
-            # declared charset, byte-order mark or a guess, as the fetcher decodes pages
-            data = decode_text(data, "text/html")[0] or data.decode("utf-8", errors="replace")
-        doc, atts = read_page(data, base_url or (name if "://" in name else ""))
-        text = doc.text
-        rows = [attribution_to_json(a) for a in atts]
-    return {"file": name, "text": text, "attributions": rows}
 
 
 def format_attributions_text(result: dict) -> str:

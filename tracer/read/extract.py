@@ -15,8 +15,8 @@ from urllib.parse import urljoin, urldefrag, urlsplit
 import lxml.etree
 import lxml.html
 
-from .models import Attribution, Document, Link
-from .sentences import split_sentences
+from tracer.models import Attribution, Document, Link
+from tracer.read.sentences import split_sentences
 
 # Never part of the article text.
 _DROP_TAGS = (
@@ -357,12 +357,3 @@ def _without(
             if start <= l.start and l.end <= end:
                 new_links.append(Link(l.href, "", l.start + shift, l.end + shift))
     return new_paragraphs, new_links, "".join(parts)
-
-
-def read_page(html: str | bytes, url: str) -> tuple[Document, list[Attribution]]:
-    """Read a page and find its attributions (the links inside them resolved)."""
-    from .attribute import extract_attributions
-
-    doc = extract_document(html, url)
-    attributions = extract_attributions(doc.text, sentences=doc.sentences, links=doc.links, paragraphs=doc.paragraphs)
-    return doc, attributions

@@ -35,10 +35,10 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
-from tracer import guard
-from tracer.encoding import BadContentEncoding, BodyTooLarge, Inflater, decode_text  # decode_text: others import it from here
+from tracer.web import guard
+from tracer.web.encoding import BadContentEncoding, BodyTooLarge, Inflater, decode_text  # decode_text: others import it from here
 from tracer.models import FetchResult, Redirect
-from tracer.warc import (
+from tracer.web.warc import (
     ArchiveIndex,
     ArchivedResponse,
     Exchange,
@@ -49,7 +49,7 @@ from tracer.warc import (
 )
 
 try:
-    from tracer import __version__
+    from tracer.version import __version__
 except ImportError:  # the package __init__ is the lead's; keep fetch importable without it
     __version__ = "0.1"
 

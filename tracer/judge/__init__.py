@@ -1,0 +1,1 @@
+"""Credibility judgements on hops and chains, and third-party source ratings."""

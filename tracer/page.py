@@ -1,0 +1,35 @@
+"""A page analysed: its main text read (``tracer.read``) and its attributions found in it
+(``tracer.attribution``). This module composes the two stages so neither imports the other."""
+
+from __future__ import annotations
+
+from tracer.attribution.attribute import attribution_to_json, attributions_for, extract_attributions
+from tracer.models import Attribution, Document
+from tracer.read.extract import extract_document
+from tracer.web.encoding import decode_text
+
+
+def read_page(html: str | bytes, url: str) -> tuple[Document, list[Attribution]]:
+    """Read a page and find its attributions (the links inside them resolved)."""
+    doc = extract_document(html, url)
+    attributions = extract_attributions(doc.text, sentences=doc.sentences, links=doc.links, paragraphs=doc.paragraphs)
+    return doc, attributions
+
+
+def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_url: str | None = None) -> dict:
+    """One document of ``tracer attributions``: {"file", "text", "attributions"}.
+
+    Plain text (is_text) is analysed as given; HTML goes through extract.py first (one
+    parse for main text and links), and offsets index into the extracted main text.
+    """
+    if is_text:
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        rows = attributions_for(text)
+    else:
+        if isinstance(data, bytes):
+            # declared charset, byte-order mark or a guess, as the fetcher decodes pages
+            data = decode_text(data, "text/html")[0] or data.decode("utf-8", errors="replace")
+        doc, atts = read_page(data, base_url or (name if "://" in name else ""))
+        text = doc.text
+        rows = [attribution_to_json(a) for a in atts]
+    return {"file": name, "text": text, "attributions": rows}

@@ -1,0 +1,1 @@
+"""Reading a page: main text, links, paragraphs and sentences, publication dates."""
