@@ -12,8 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from tracer.attribution import lexicon as lx
-from tracer.models import Span
 from tracer.attribution.sources import head_index
+from tracer.models import Span
 
 # Words (with inner apostrophes, hyphens, dots and ampersands) or single punctuation marks.
 # Abbreviations keep their period ("Mr.", "U.S.", "J."), so a period token always ends
