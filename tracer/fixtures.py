@@ -25,8 +25,11 @@ from typing import Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+# A source checkout (an editable install, the tests) reads the webs where they are edited;
+# an installed package reads the copy setup.py puts into the wheel (tracer/data/webs/).
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
-WEBS_DIR = FIXTURES_DIR / "web"
+PACKAGED_WEBS_DIR = Path(__file__).resolve().parent / "data" / "webs"
+WEBS_DIR = FIXTURES_DIR / "web" if (FIXTURES_DIR / "web").is_dir() else PACKAGED_WEBS_DIR
 
 
 class FixtureError(Exception):
