@@ -2,24 +2,28 @@
 
 Machine output (``--format json`` and friends) goes to stdout; messages and
 progress go to stderr. Library errors become one-line click errors.
+
+Start-up: this module imports only click and the standard library at the top; each command
+imports the pipeline it needs when it runs, so ``tracer --version`` and ``tracer --help`` do
+not load requests, lxml or SQLite (bench/bench_startup.py measures it).
 """
 
 from __future__ import annotations
 
 import sys
-import textwrap
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from typing import TYPE_CHECKING
+
 import click
 
-from tracer import store
 from tracer.version import __version__
-from tracer.fixtures import FixtureError, build_warc, list_webs, load_web
-from tracer.models import Hop
-from tracer.report.model import dumps, format_text
-from tracer.trace import DEFAULT_MAX_HOPS, trace as run_trace
+
+if TYPE_CHECKING:
+    from tracer.models import Hop
+
+DEFAULT_MAX_HOPS = 8  # tracer.trace.DEFAULT_MAX_HOPS (tests/test_cli.py checks they agree)
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -73,6 +77,8 @@ def format_option(*choices: str, default: str = "text"):
 
 
 def open_db(db_path: str | None):
+    from tracer import store
+
     try:
         return store.open_db(db_path)
     except store.StoreError as exc:
@@ -133,6 +139,9 @@ def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, n
 
     Example: tracer trace https://example.com/story --claim "North Korea stole $2 billion"
     """
+    from tracer.report.model import dumps, format_text
+    from tracer.trace import trace as run_trace
+
     db = open_db(db_path)
     result = run_trace(url, claim, db=db, archives=archives, offline=offline, allow_private=allow_private,
                        max_hops=max_hops, progress=hop_progress(),
@@ -163,6 +172,7 @@ def evidence_cmd(trace_id, output, save_evidence, save_endpoint, allow_private, 
 
     Example: tracer evidence 3 -o case.wacz
     """
+    from tracer import store
     from tracer.report.evidence import DEFAULT_SAVE_ENDPOINT, EvidenceError, build_wacz, save_hops
     from tracer.web.fetch import Fetcher
     from tracer.trace import warc_dir_for
@@ -193,6 +203,12 @@ def demo(web, claim, format_, db_path):
     The fixture pages are packed into a WARC and the trace is answered from it:
     no network is used.
     """
+    import tempfile
+
+    from tracer.fixtures import FixtureError, build_warc, load_web
+    from tracer.report.model import dumps, format_text
+    from tracer.trace import trace as run_trace
+
     try:
         fixture = load_web(web)
     except FixtureError as exc:
@@ -220,6 +236,8 @@ def fixtures():
 @fixtures.command(name="list")
 def fixtures_list():
     "List the fixture webs with their start URL and claim."
+    from tracer.fixtures import list_webs, load_web
+
     for name in list_webs():
         web = load_web(name)
         click.echo(f"{name}\t{web.start_url or ''}\t{web.claim or ''}")
@@ -230,6 +248,8 @@ def fixtures_list():
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="WARC file to write (.warc.gz)")
 def fixtures_pack(web, output):
     "Pack fixture web WEB into a WARC file, reproducibly (same bytes every time)."
+    from tracer.fixtures import FixtureError, build_warc
+
     try:
         path = build_warc(web, output)
     except FixtureError as exc:
@@ -258,6 +278,7 @@ def fetch_cmd(urls, archives, offline, allow_private, timeout, delay, max_bytes,
     """
     import json
 
+    from tracer import store
     from tracer.web.fetch import Fetcher, outcome_json, outcome_line
     from tracer.trace import warc_dir_for
 
@@ -291,6 +312,7 @@ def audit_cmd(trace_id, audit_all, format_, db_path):
     """
     import json
 
+    from tracer import store
     from tracer.web.warc import audit_fetches, fetch_ids_for_trace
 
     if (trace_id is None) == (not audit_all):
@@ -453,6 +475,8 @@ def sources_cmd(claim, format_, db_path):
     """
     import json
 
+    import textwrap
+
     from tracer.corpus.search import CorpusError, format_sources_text, sources, sources_csv
 
     from tracer.judge.credibility import assess_claim
@@ -588,6 +612,7 @@ def report_cmd(trace_id, last, claim, format_, output, db_path):
 
     Example: tracer report --last --format html -o report.html
     """
+    from tracer import store
     from tracer.report.model import ReportError, build_report, find_trace_id
     from tracer.report.render import render
 
@@ -621,6 +646,7 @@ def serve_cmd(db_path, host, port):
 
     Needs the optional extra: pip install "citation-tracer[datasette]"
     """
+    from tracer import store
     from tracer.serve import ServeError, serve
 
     try:
@@ -644,6 +670,7 @@ def credibility_cmd(trace_id, claim, format_, db_path):
     """
     import json
 
+    from tracer import store
     from tracer.judge import credibility
 
     db = open_db(db_path)
