@@ -23,7 +23,8 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from tracer.models import Attribution, Citation, ClaimMatch, Document, Link
-from tracer.web.urls import domain_matches_source, name_key, registered_domain
+from tracer.attribution.sources import canonical_source
+from tracer.web.urls import domain_matches_source, is_name_anchor, name_key, navigation_reason, registered_domain, url_key
 
 LOOKUP_THRESHOLD = 0.6
 _UNDATED_FACTOR = 0.9
@@ -159,13 +160,51 @@ def is_label(doc: Document, attribution: Attribution) -> bool:
     return cue == ":" and name in _LABELS
 
 
+_FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
+
+
+def is_first_person(attribution: Attribution) -> bool:
+    """"We expect", "I'm told", "as I wrote": the page speaking for itself."""
+    return (attribution.source_name or "").strip().lower() in _FIRST_PERSON
+
+
+def _links_on(doc: Document, spans: list[tuple[int, int]]) -> list[Link]:
+    """Links on these words that can be a cited item (no tag, topic, home or search page)."""
+    return [l for l in _links_within(doc, spans) if not navigation_reason(l.href, l.text, doc.url)]
+
+
+def own_link(doc: Document, attribution: Attribution) -> str | None:
+    """A link on the attribution's own source or cue words ("as <a>we reported</a>")."""
+    links = _links_on(doc, attribution.source) or _links_on(doc, attribution.cue)
+    return next((l.href for l in links if url_key(l.href) != url_key(doc.url)), None)
+
+
+def _speaks_for_page(doc: Document, attribution: Attribution) -> bool:
+    """The page's own voice ("we", "the Herald" on the Herald's site): a citation only
+    when it links another page, which is then the outlet's earlier story (a hop)."""
+    return (is_self_reference(doc, attribution) or is_first_person(attribution)) and own_link(doc, attribution) is None
+
+
+# Sources that say where figures come from: "Official figures published by X show", "data from X"
+# (a data word in lower case: "Statistics Meridia said" names an office, which may speak of anything).
+_DATA_SOURCES = re.compile(r"\b(?:figures|data|statistics|numbers|estimates|census|records|release|tables)\b")
+
+
+def _provides_figures(attribution: Attribution) -> bool:
+    return bool(_DATA_SOURCES.search(attribution.source_name or ""))
+
+
 def attributions_for_claim(doc: Document, attributions: list[Attribution], match: ClaimMatch) -> list[Attribution]:
     """Attributions behind a claim match, best first: covering its text, then next to it.
 
-    The page's references to itself are skipped: what it was told is the citation.
+    The page's references to itself are skipped (what it was told is the citation), unless
+    they link another page: "as the Herald revealed last month" with a link is a hop to the
+    outlet's earlier story. Next to it means the sentence before or after in the paragraph,
+    or the first sentence of the next paragraph when that one says where the figures came
+    from ("Official figures published on Thursday by X show ...").
     """
     span = (match.start, match.end)
-    attributions = [a for a in attributions if not is_self_reference(doc, a) and not is_label(doc, a)]
+    attributions = [a for a in attributions if not _speaks_for_page(doc, a) and not is_label(doc, a)]
     covering = [a for a in attributions if _covers(a, span) > 0 and a.source_name]
     if covering:
         # the outer attribution is who the page got it from ("according to Reuters, a report says")
@@ -176,14 +215,17 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
     last = doc.sentence_at(max(match.start, match.end - 1))
     near = []
     for a in attributions:
-        if not a.source_name or _paragraph_of(doc, a.start) != paragraph:
+        if not a.source_name:
             continue
         where = doc.sentence_at(a.start)
         if here is None or where is None:
             continue
         distance = here - where if where < here else (where - last if last is not None and where > last else 0)
-        if distance <= 1:
-            near.append((distance, a.parent is not None, a.kind == "anonymous", a))
+        if _paragraph_of(doc, a.start) == paragraph:
+            if distance <= 1:
+                near.append((distance, a.parent is not None, a.kind == "anonymous", a))
+        elif where == (last if last is not None else here) + 1 and _provides_figures(a) and a.kind != "anonymous":
+            near.append((2, a.parent is not None, False, a))
     near.sort(key=lambda t: t[:3])
     return [t[3] for t in near]
 
@@ -196,7 +238,14 @@ def _links_within(doc: Document, spans: list[tuple[int, int]]) -> list[Link]:
 
 def candidate_links(doc: Document, attribution: Attribution, match: ClaimMatch,
                     attributions: list[Attribution] = ()) -> list[str]:
-    """Links that may belong to an attribution, best first."""
+    """Links that may belong to an attribution, best first.
+
+    The link on the source's name, then on the cue, then in the claim sentence, then
+    elsewhere in the attribution's sentence; one whose domain matches the source's name
+    first. Never a tag, topic, team, search or home page; never a link on another named
+    source; in the sentence (not on the source or cue) never an anchor that only names
+    something ("Sheffield United"), which is another element of the sentence.
+    """
     sentence_index = doc.sentence_at(attribution.cue[0][0] if attribution.cue else attribution.start)
     sentence_span = []
     if sentence_index is not None:
@@ -214,10 +263,12 @@ def candidate_links(doc: Document, attribution: Attribution, match: ClaimMatch,
         for link in _links_within(doc, tier):
             if link.href in seen or any(_overlap((link.start, link.end), o) for o in others):
                 continue
-            if link.href.rstrip("/") == doc.url.rstrip("/"):
+            if url_key(link.href) == url_key(doc.url) or navigation_reason(link.href, link.text, doc.url):
                 continue
-            seen.add(link.href)
             matches = domain_matches_source(link.href, name)
+            if t >= 2 and is_name_anchor(link.text) and not matches and not domain_matches_source(link.href, link.text):
+                continue  # "at Sheffield United": another element of the sentence (but "told the Harbour Times")
+            seen.add(link.href)
             own = registered_domain(link.href) == own_domain
             ranked.append((0 if matches else 1, t, 1 if own else 0, link.href))
     ranked.sort(key=lambda r: r[:3])
@@ -229,6 +280,28 @@ def choose_link(doc: Document, attribution: Attribution, match: ClaimMatch,
     """The link that belongs to the attribution, if the page gives one."""
     links = candidate_links(doc, attribution, match, attributions)
     return links[0] if links else None
+
+
+def _same_source_linked(doc: Document, attributions: list[Attribution], chosen: Attribution) -> list[str]:
+    """Links the page gives the same source nearby ("she told <a>MPs</a>" after "Rennick has
+    vowed ..."): another attribution of the same name within a paragraph, with a link on its
+    own source or cue."""
+    here = _paragraph_of(doc, chosen.start)
+    out = []
+    for a in attributions:
+        if a is chosen or not a.source_name or not same_source(a.source_name, chosen.source_name):
+            continue
+        where = _paragraph_of(doc, a.start)
+        if here is None or where is None or abs(where - here) > 1:
+            continue
+        link = own_link(doc, a)
+        if link is None and a.parent is not None and 0 <= a.parent < len(attributions):
+            # "Rennick told parliament, according to <a>a transcript</a>": where her words are
+            outer = attributions[a.parent]
+            link = own_link(doc, outer) if outer.kind != "anonymous" else None
+        if link and link not in out:
+            out.append(link)
+    return out
 
 
 def _sentence_of(doc: Document, offset: int) -> tuple[str | None, tuple[int, int] | None]:
@@ -251,6 +324,23 @@ def _hearer(doc: Document, attribution: Attribution) -> str | None:
     return clean_name(m.group("name")) if m else None
 
 
+# "..., first reported by Pitchside": a report credited inside an attribution to unnamed people
+_CREDITED = re.compile(
+    r"\b(?:(?:first|originally|initially|previously|exclusively|earlier)\s+)?(?:reported|revealed|disclosed|published|broken)"
+    r"\s+(?:on\s+\w+\s+)?by\s+(?P<name>(?:the\s+)?[A-Z][\w’'&.\-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w’'&.\-]*){0,4})"
+)
+
+
+def _credited_report(doc: Document, span: tuple[int, int]) -> tuple[str, str, str] | None:
+    """(name, cue, link) for "first reported by X" in a sentence, with a link on those words."""
+    for m in _CREDITED.finditer(doc.text, span[0], span[1]):
+        links = _links_on(doc, [(m.start(), m.end())])
+        if links:
+            name = m.group("name").rstrip(".")
+            return clean_name(name), doc.text[m.start() : m.start("name")].strip(), links[0].href
+    return None
+
+
 @dataclass
 class Candidate:
     """One citation a page gives for the claim, with the claim match it belongs to."""
@@ -260,24 +350,75 @@ class Candidate:
     attribution: Attribution | None = None
     anonymous: str | None = None  # "people familiar with the matter" when they told the cited source
     extra: dict[str, Any] = field(default_factory=dict)
+    alternatives: list[str] = field(default_factory=list)  # other links for the same source, next best first
 
 
-def _citation(doc: Document, attributions: list[Attribution], chosen: Attribution, match: ClaimMatch) -> Candidate:
-    link = choose_link(doc, chosen, match, attributions)
+_STUDY = re.compile(r"\b(?:study|studies|paper|research|researchers|trial|journal|findings|analysis|scientists|authors)\b", re.I)
+
+
+_NAME_TAIL = re.compile(r"[^,.;:()“”\"]{1,80}")
+_DETAIL_START = re.compile(
+    r"^\s*(?:obtained|seen|leaked|released|published|compiled|prepared|commissioned|produced|written|drawn up|"
+    r"by|from|of|under|through|via)\b", re.I)
+
+
+def source_name(doc: Document, attribution: Attribution) -> str | None:
+    """The source as the page names it. A document named by its kind alone ("documents",
+    "a report by the") keeps the words that say which one, up to the next comma:
+    "documents obtained under freedom of information laws", "a report by the think tank X"."""
+    name = clean_name(attribution.source_name)
+    if attribution.kind != "document" or not attribution.source:
+        return name
+    words = (name or "").split()
+    dangling = bool(words) and words[-1].lower() in ("the", "a", "an", "by", "of", "from", "in", "at")
+    if len(words) > 2 and not dangling:
+        return name
+    start, end = attribution.source[0][0], attribution.source[-1][1]
+    raw = doc.text[start:end]
+    tail = _NAME_TAIL.match(doc.text, end)
+    if tail is not None and (dangling or _DETAIL_START.match(tail.group(0))):
+        raw += tail.group(0)
+    raw = re.split(r"[,;:(]", raw)[0]
+    raw = re.sub(r"\s+", " ", raw).strip()
+    if len(raw.split()) <= len(words) or len(raw.split()) > 14:
+        return name
+    return clean_name(re.sub(r"^(?:the|a|an)\s+", "", raw, flags=re.I)) or name
+
+
+def _citation(doc: Document, attributions: list[Attribution], chosen: Attribution, match: ClaimMatch,
+              notes: PageNotes | None = None) -> Candidate:
+    links = candidate_links(doc, chosen, match, attributions)
+    if is_self_reference(doc, chosen) or is_first_person(chosen):
+        links = [l for l in [own_link(doc, chosen)] if l]  # the outlet's earlier story, on its own words only
+    resolved_by = "link"
+    if not links and chosen.kind != "anonymous":
+        links = _same_source_linked(doc, attributions, chosen)
+    if not links and notes and notes.scholarly and (chosen.kind == "document" or _STUDY.search(chosen.source_name or "")):
+        # "according to a study led by engineers at X": the paper, from the publication details
+        links = [h for h, _, _ in sorted(notes.scholarly, key=lambda s: not _DOI.search(s[0]))]
+        links = list(dict.fromkeys(links))
+        resolved_by = "publication-details"
+    link = links[0] if links else None
     cue = " ".join(doc.text[s:e] for s, e in chosen.cue) or None
     anchor = chosen.cue[0][0] if chosen.cue else chosen.start
     sentence, span = _sentence_of(doc, anchor)
-    name, kind = clean_name(chosen.source_name), chosen.kind
+    name, kind = source_name(doc, chosen), chosen.kind
     anonymous = None
     if kind == "anonymous":
         hearer = _hearer(doc, chosen)
+        credited = _credited_report(doc, span) if span else None
         if hearer and not (doc.publisher and same_source(hearer, doc.publisher)) and not domain_matches_source(doc.url, hearer):
             # "people familiar with the matter told the Harbour Times": the page cites the Harbour Times
             anonymous, name, kind = name, hearer, "outlet" if _OUTLET_HEADS.search(hearer) else "unknown"
             link = next((l for l in candidate_links(doc, chosen, match, attributions) if domain_matches_source(l, hearer)),
                         link)
+        elif credited and not same_source(credited[0], doc.publisher) and not domain_matches_source(doc.url, credited[0]):
+            # "according to people with knowledge of the talks, first reported by X": X's report
+            anonymous, (name, cue, link) = name, credited
+            kind = "outlet"
         else:
             link = None  # a link near anonymous sources is not theirs
+        links = [link] if link else []
     elif is_generic(name):
         better = specific_name(doc, attributions, chosen, link)
         if better:
@@ -291,39 +432,110 @@ def _citation(doc: Document, attributions: list[Attribution], chosen: Attributio
         sentence=sentence,
         sentence_span=span,
         cue_span=chosen.cue[0] if chosen.cue else None,
-        resolved_by="link" if link else None,
+        resolved_by=resolved_by if link else None,
     )
-    return Candidate(citation, match, chosen, anonymous)
+    same = [l for l in links[1:] if l != link and (domain_matches_source(l, name) or l in _spans_links(doc, chosen))]
+    if link and kind != "anonymous":
+        # the same source linked again nearby ("... said on Monday. The rise is set out in <a>its notice</a>")
+        here = _paragraph_of(doc, chosen.start)
+        for l in doc.links:
+            where = _paragraph_of(doc, l.start)
+            if here is not None and where is not None and abs(where - here) <= 1 and l.href != link and l.href not in same \
+                    and domain_matches_source(l.href, name) and not navigation_reason(l.href, l.text, doc.url):
+                same.append(l.href)
+    return Candidate(citation, match, chosen, anonymous, alternatives=same)
+
+
+def _spans_links(doc: Document, attribution: Attribution) -> list[str]:
+    """Links on an attribution's own source or cue words."""
+    return [l.href for l in _links_on(doc, attribution.source + attribution.cue)]
+
+
+def _note_citation(doc: Document, match: ClaimMatch, notes: PageNotes) -> Candidate | None:
+    """A footnote marker on the claim's sentence ("... 9.1 percent.[2]"): the item of the
+    sources list it points at. The marker may close the sentence or open the next one."""
+    first = doc.sentence_at(match.start)
+    last = doc.sentence_at(max(match.start, match.end - 1))
+    if first is None or last is None:
+        return None
+    start = doc.sentences[first].start
+    end = doc.sentences[min(last + 1, len(doc.sentences) - 1)].start + 8 if last + 1 < len(doc.sentences) else doc.sentences[last].end
+    end = max(end, doc.sentences[last].end)
+    window = doc.text[start:end]
+    for note in notes.notes:
+        marker = note.marker.strip()
+        pos = window.find(marker) if marker.startswith(("[", "(")) else -1
+        if pos < 0:
+            continue
+        at = start + pos
+        if at > doc.sentences[last].end + 2 and doc.text[doc.sentences[last].end : at].strip():
+            continue  # the next sentence's own marker
+        name = note.name or note.text.split(",")[0]
+        kind = canonical_source(name)[1] if name else "unknown"
+        sentence, span = _sentence_of(doc, match.start)
+        citation = Citation(source=name, kind=kind if kind != "unknown" else "document", cue=marker, link=note.href,
+                            sentence=sentence, sentence_span=span, cue_span=(at, at + len(marker)), resolved_by="footnote")
+        return Candidate(citation, match, None, extra={"note": note.text})
+    return None
+
+
+def syndicated_original(doc: Document, notes: PageNotes | None) -> Citation | None:
+    """A syndicated copy leads to the original: a credit line ("This article originally
+    appeared on X", with a link) or a canonical link to another site."""
+    credit = notes.credit if notes else None
+    if credit and registered_domain(credit[0]) != registered_domain(doc.url) and not navigation_reason(credit[0], credit[1], doc.url):
+        href, name, line = credit
+        cue = _CREDIT.search(line)
+        return Citation(source=clean_name(name) or registered_domain(href), kind="outlet", cue=cue.group(0) if cue else line,
+                        link=href, sentence=line, resolved_by="credit-line")
+    canonical = doc.canonical
+    if canonical and registered_domain(canonical) and registered_domain(canonical) != registered_domain(doc.url) \
+            and not navigation_reason(canonical, "", doc.url) and not domain_matches_source(canonical, doc.publisher):
+        # (a page whose own publisher owns the canonical host is that page, served from elsewhere)
+        return Citation(source=registered_domain(canonical), kind="outlet", cue="canonical link", link=canonical,
+                        sentence=None, resolved_by="canonical")
+    return None
 
 
 def citations_for_claim(doc: Document, attributions: list[Attribution], matches: list[ClaimMatch],
-                        *, branch_ratio: float = 0.8) -> list[Candidate]:
+                        *, branch_ratio: float = 0.8, notes: PageNotes | None = None) -> list[Candidate]:
     """Every distinct source the page cites for the claim, the main one first.
 
     The main citation belongs to the best claim match that has one; another source
     counts too when its own sentence carries the claim nearly as well (a claim
-    attributed to two sources: a branch).
+    attributed to two sources: a branch). A footnote marker on the claim sentence is a
+    citation of the note's item; a link found in a linked attribution comes before it.
     """
     out: list[Candidate] = []
     best_score = None
     for match in matches:
         candidates = attributions_for_claim(doc, attributions, match)
-        if not candidates:
+        if not candidates and notes and notes.scholarly:
+            # "according to a study led by our engineers": the page's own study, published elsewhere
+            candidates = [a for a in attributions if _covers(a, (match.start, match.end)) > 0 and a.source_name
+                          and (a.kind == "document" or _STUDY.search(a.source_name or "")) and a.kind != "anonymous"][:1]
+        note = _note_citation(doc, match, notes) if notes and notes.notes else None
+        if not candidates and note is None:
             continue
         if best_score is None:
             best_score = match.score
-            out.append(_citation(doc, attributions, candidates[0], match))
-            chosen = candidates[0]
-            # a sibling attribution covering the same sentence ("X and Y reported") is a branch too
-            rest = [a for a in candidates[1:] if a.parent is None and chosen.parent is None and _covers(a, (match.start, match.end))]
+            main = _citation(doc, attributions, candidates[0], match, notes) if candidates else None
+            if note is not None and (main is None or not main.citation.link):
+                out.append(note)  # the note is what the page cites; an unlinked name beside it is its content
+                rest = []
+            else:
+                out.append(main)
+                chosen = candidates[0]
+                # a sibling attribution covering the same sentence ("X and Y reported") is a branch too
+                rest = [a for a in candidates[1:] if a.parent is None and chosen.parent is None and _covers(a, (match.start, match.end))]
         else:
-            if match.score < best_score * branch_ratio:
+            if match.score < best_score * branch_ratio or not candidates:
                 continue
             rest = candidates[:1]
         for a in rest:
-            if a.kind == "anonymous" or any(_covered_by(a, c.attribution) for c in out):
+            if a.kind == "anonymous" or any(c.attribution is not None and _covered_by(a, c.attribution) for c in out):
                 continue
-            candidate = _citation(doc, attributions, a, match)
+            candidate = _citation(doc, attributions, a, match, notes)
             if any(same_source(candidate.citation.source, c.citation.source) or
                    candidate.citation.link and candidate.citation.link == c.citation.link for c in out):
                 continue
@@ -449,3 +661,115 @@ def lookup_source(db, source_name: str, claim: str, before: date | str | None = 
     found = lookup_candidates(db, source_name, claim, before, window, exclude=exclude, threshold=threshold,
                               candidates=candidates)
     return found[0] if found else None
+
+
+# ---------------------------------------------------------------- what the page says beyond its sentences
+#
+# Some citations sit outside the article's sentences: a footnote marker "[2]" points at an item
+# of the sources list, a syndicated copy names the original in a credit line and a canonical
+# link, a press release gives the paper it is about in a publication-details box. They are
+# read from the page's HTML, once, into PageNotes.
+
+_DOI = re.compile(r"(?:^|/|doi:)(10\.\d{4,9}/[^\s?#]+)", re.I)
+_CREDIT = re.compile(
+    r"\b(?:(?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:on|in|at|by)"
+    r"|(?:re)?published\s+(?:here\s+)?(?:with|by)\s+(?:kind\s+)?permission\s+(?:of|from)"
+    r"|republished\s+from|syndicated\s+from|reproduced\s+from)\b",
+    re.I,
+)
+_NOTE_MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}|[*†‡§¶])\s*[\])]?\s*$")
+_PUBLISHED_IN = re.compile(r"\b(?:published|appears?|appeared)\s+in\b|\bjournal\b|\bdoi\b|\bpaper\b", re.I)
+
+
+@dataclass
+class NoteRef:
+    """An item of the page's notes or sources list that a marker in the text points at."""
+
+    marker: str  # as the text shows it: "[2]", "2", "*"
+    href: str
+    text: str  # the whole note
+    name: str | None  # who published what the note cites ("The Daily Ledger")
+
+
+@dataclass
+class PageNotes:
+    notes: list[NoteRef] = field(default_factory=list)
+    scholarly: list[tuple[str, str, str]] = field(default_factory=list)  # (href, anchor, context)
+    credit: tuple[str, str, str] | None = None  # (href, name, line): "This article originally appeared on X"
+
+
+def _element_text(el) -> str:
+    return re.sub(r"\s+", " ", el.text_content() or "").strip()
+
+
+def _note_name(el, link_el) -> str | None:
+    """Who published what a note cites: its italic or <cite> part, else what follows the
+    linked title ("…”, The Daily Ledger, 6 March 2025"), else what precedes it."""
+    for tag in ("cite", "em", "i"):
+        for c in el.iter(tag):
+            if c is not link_el and link_el not in c.iterancestors() and c not in link_el.iterancestors():
+                name = _element_text(c)
+                if name and len(name) < 80:
+                    return name
+    text = _element_text(el)
+    anchor = _element_text(link_el)
+    if anchor and anchor in text:
+        after = text.split(anchor, 1)[1].strip(" “”\"'‘’,.;:")
+        first = after.split(",")[0].strip()
+        if first and first[:1].isupper() and len(first.split()) <= 6 and not re.search(r"\d{4}", first):
+            return first
+        before = text.split(anchor, 1)[0].strip(" “”\"'‘’,.;:")
+        if before:
+            return before.split(",")[0].strip() or None
+    return None
+
+
+def page_notes(html: str | bytes | None, url: str) -> PageNotes:
+    """Footnotes, scholarly links and a syndication credit line, read from a page's HTML."""
+    from urllib.parse import urldefrag, urljoin
+
+    from tracer.read.extract import parse_html
+
+    found = PageNotes()
+    if not html:
+        return found
+    root = parse_html(html)
+    if root is None:
+        return found
+
+    def absolute(href: str | None) -> str | None:
+        if not href or href.strip().startswith(("#", "javascript:", "mailto:", "tel:")):
+            return None
+        try:
+            target = urldefrag(urljoin(url, href.strip()))[0]
+        except ValueError:
+            return None
+        return target if target.startswith(("http://", "https://")) else None
+
+    by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        marker = _element_text(a)
+        if href.startswith("#") and len(href) > 1 and _NOTE_MARKER.match(marker):
+            note = by_id.get(href[1:])
+            if note is None:
+                continue
+            outward = [x for x in note.iter("a") if absolute(x.get("href"))]
+            if not outward:
+                continue
+            link_el = outward[0]
+            found.notes.append(NoteRef(marker, absolute(link_el.get("href")), _element_text(note),
+                                       _note_name(note, link_el)))
+    for a in root.iter("a"):
+        target = absolute(a.get("href"))
+        if not target:
+            continue
+        block = next((p for p in a.iterancestors() if p.tag in ("p", "li", "dd", "div", "td", "section", "aside")), None)
+        context = _element_text(block) if block is not None else _element_text(a)
+        if _DOI.search(target) or (len(context) < 600 and _PUBLISHED_IN.search(context) and block is not None
+                                     and any(p.tag in ("aside", "dl") or re.search(r"publication|citation|reference", f"{p.get('class') or ''} {p.get('id') or ''}", re.I)
+                                             for p in [block, *block.iterancestors()])):
+            found.scholarly.append((target, _element_text(a), context[:300]))
+        if found.credit is None and len(context) < 300 and _CREDIT.search(context):
+            found.credit = (target, _element_text(a), context)
+    return found

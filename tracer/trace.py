@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlite_utils import Database
 
@@ -29,10 +28,12 @@ from tracer.read.dates import is_after, page_date, time_window
 from tracer.claims.drift import compare as drift_compare
 from tracer.page import read_page
 from tracer.web.fetch import Fetcher
+from tracer.web.urls import url_key
 from tracer.claims.match import confidence, find_claim
 from tracer.models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
 from tracer.corpus.search import claim_candidates
-from tracer.resolve import Candidate, citations_for_claim, is_generic, lookup_source, same_source
+from tracer.resolve import (Candidate, citations_for_claim, is_generic, lookup_source, page_notes, same_source,
+                            syndicated_original)
 
 DEFAULT_MAX_HOPS = 8
 MAX_BRANCHES = 4
@@ -53,7 +54,6 @@ _OUTCOME_RANK = {
     "loop": 1,
     "claim-not-found": 1,
 }
-_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid")
 
 
 @dataclass
@@ -93,24 +93,6 @@ def make_fetcher(db: Database, options: TraceOptions) -> Fetcher:
         db=db,
         **options.fetch_options,
     )
-
-
-def url_key(url: str | None) -> str | None:
-    """The form in which two URLs are one page: no scheme, no "www.", no trailing slash,
-    no fragment, no tracking parameters."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return url
-    if host.startswith("www."):
-        host = host[4:]
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(_TRACKING_PARAMS)]
-    path = parts.path.rstrip("/") or "/"
-    return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
 
 
 def _fetch_stop_reason(result: FetchResult, depth: int) -> str:
@@ -258,9 +240,15 @@ class _Walk:
                 return step
         return None
 
-    def walk(self, chain: _Chain, url: str, source: str | None, kind: str, depth: int) -> None:
-        """Follow citations from url until the chain stops."""
+    def walk(self, chain: _Chain, url: str, source: str | None, kind: str, depth: int,
+             alternatives: list[str] | tuple[str, ...] = ()) -> None:
+        """Follow citations from url until the chain stops.
+
+        ``alternatives`` are other links the citing page gives the same source: when the
+        cited page is dead or does not carry the claim, the next one is tried (a source
+        linked twice: the link whose target carries the claim wins)."""
         claim = self.trace.claim
+        pending, tried = list(alternatives), []
         while True:
             previous = chain.path[-1] if chain.path else None
             if depth >= self.options.max_hops:
@@ -276,6 +264,9 @@ class _Walk:
                 if closing is not None:  # redirected back onto a page of the chain
                     self._loop(chain, hop, closing, result.final_url)
                     return
+            if not result.ok and pending and self._try_next(previous, url, pending, tried):
+                url = previous.hop.cites.link
+                continue
             if not result.ok:
                 reason = _fetch_stop_reason(result, depth)
                 if reason == "broken-link":
@@ -298,6 +289,11 @@ class _Walk:
                     hop, result = rescued, archived
                     doc, attributions, day = self._read(hop, result, depth, previous)
                     matches = find_claim(doc, claim)
+            if not matches and pending and self._try_next(previous, url, pending, tried):
+                url = previous.hop.cites.link
+                continue
+            if tried:
+                hop.extra["tried_links"] = list(tried)  # the same source's other links, which did not carry the claim
             if not matches:
                 self.stop(chain, Origin(hop.source, hop.url, hop.kind, "claim-not-found"), hop, doc=doc, day=day)
                 return
@@ -311,7 +307,20 @@ class _Walk:
                                                        chain.candidate.citation.source)
             elif previous is not None:
                 self._drift(previous, hop, doc)
-            candidates = citations_for_claim(doc, attributions, matches)
+            notes = page_notes(result.text, hop.url)
+            if (doc.meta or {}).get("citation_doi"):
+                notes.scholarly = []  # a paper's links to its own DOI are not a further source
+            original = syndicated_original(doc, notes)
+            if original is not None and url_key(original.link) not in {url_key(u) for s in chain.path for u in (s.hop.url, s.hop.requested_url)}:
+                # a syndicated copy: the original it credits carries the claim and its citations
+                original.sentence = original.sentence or best.text
+                candidates = [Candidate(original, best)]
+            else:
+                original = None
+                candidates = citations_for_claim(doc, attributions, matches, notes=notes)
+            if (doc.meta or {}).get("citation_doi"):
+                # a scholarly article: its own findings, unless it links the work it takes them from
+                candidates = [c for c in candidates if c.citation.link]
             if not candidates:
                 reason = archive.origin_reason(hop, "no-further-attribution")
                 self.stop(chain, Origin(hop.source, hop.url, hop.kind, reason), hop, doc=doc, day=day)
@@ -337,7 +346,7 @@ class _Walk:
                     self._stop_unlinked(chain, citation, depth + 1)
                     return
             closing = self._closing_step(chain, citation.link) if citation.link else None
-            if closing is None and url_key(citation.link) in {url_key(hop.url), url_key(url), url_key(doc.canonical)}:
+            if closing is None and original is None and url_key(citation.link) in {url_key(hop.url), url_key(url), url_key(doc.canonical)}:
                 closing = _Step(hop, -1)  # a page that cites itself
             if closing is not None:
                 hop.flags.append("loop")
@@ -350,6 +359,16 @@ class _Walk:
             step = self.record(chain, hop, doc=doc, day=day)
             self._queue_forks(chain, others, step)
             url, source, kind, depth = citation.link, citation.source, citation.kind, depth + 1
+            pending, tried = list(main.alternatives), []
+
+    def _try_next(self, previous: _Step | None, url: str, pending: list[str], tried: list[str]) -> bool:
+        """Move the citing hop's link on to the next link it gives the same source."""
+        if previous is None or previous.hop.cites is None:
+            return False
+        tried.append(url)
+        previous.hop.cites.link = pending.pop(0)
+        self.update(previous)
+        return True
 
     def _read(self, hop: Hop, result: FetchResult, depth: int, previous: _Step | None):
         """Read a fetched page into the hop: document stored, title, date (metadata, then visible)."""
@@ -369,6 +388,12 @@ class _Walk:
             hop.flags.append("date-order")  # the cited page is dated after the page citing it
             hop.extra["date_order"] = (f"published {hop.published[:10]}, after the page citing it "
                                        f"(hop {previous.hop.depth}, {previous.hop.published[:10]})")
+            updated = previous.doc.modified if previous.doc is not None else None
+            if updated and is_after(updated, hop.published):
+                # the citing page was updated after this one came out: the citation came with the update
+                hop.extra["date_order"] += (f"; hop {previous.hop.depth} was updated {updated[:10]}, after this page "
+                                            f"was published: the citation came with the update")
+                hop.extra["date_order_explained"] = "updated"
         return doc, attributions, day
 
     def _loop(self, chain: _Chain, hop: Hop, closing: _Step, url: str | None) -> None:
@@ -465,7 +490,7 @@ class _Walk:
             self.stop(branch, Origin(closing.hop.source or citation.source, closing.hop.url or citation.link,
                                      closing.hop.kind, "loop"), hop)
             return
-        self.walk(branch, citation.link, citation.source, citation.kind, depth)
+        self.walk(branch, citation.link, citation.source, citation.kind, depth, fork.candidate.alternatives)
 
     def _choose_main(self) -> None:
         """Make the best-supported chain the main one (branch 0), swapping rows if needed."""

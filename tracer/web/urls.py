@@ -1,10 +1,11 @@
-"""Where URLs are handled by name: a URL's registered domain, and whether it belongs to a named source."""
+"""Where URLs are handled by name: a URL's registered domain, whether it belongs to a named source,
+and whether its shape rules it out as a cited item (a tag, topic, team, search or home page)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
 @lru_cache(maxsize=1)
@@ -44,3 +45,142 @@ def domain_matches_source(url: str, source_name: str | None) -> bool:
     initials = "".join(w[0] for w in words).lower()
     return (len(label) >= 3 and label in key) or (len(key) >= 3 and key in label) or \
         (len(label) >= 2 and label == initials) or any(len(w) > 3 and name_key(w) == label for w in words)
+
+
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid")
+
+
+def url_key(url: str | None) -> str | None:
+    """The form in which two URLs are one page: no scheme, no "www.", no trailing slash,
+    no fragment, no tracking parameters."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return url
+    if host.startswith("www."):
+        host = host[4:]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING_PARAMS)]
+    path = parts.path.rstrip("/") or "/"
+    return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
+
+
+# ---------------------------------------------------------------- pages that are never the cited item
+#
+# News sites link a country, a club, a disease or a title to a tag, topic or team page, an
+# agency's name in a dateline to its homepage, a ticker to a company profile: such a target
+# lists stories, it does not carry one. Told from the URL's shape and the anchor that points at it.
+
+# Path segments that open a listing rather than a story: /tag/x, /topic/x, /category/a/b,
+# /author/x, /sport/teampages/x.html, /companies/TICKER. A listing segment counts only when
+# at most two short segments follow it and none of them looks like a story.
+_LISTING = frozenset(
+    """tag tags topic topics category categories section sections author authors profile profiles
+    people person team teams teampages keyword keywords subject subjects label labels hashtag
+    hashtags companies company quote quotes stock stocks symbol symbols ticker tickers search
+    channel channels user users members member contributor contributors writer writers columnist
+    columnists byline bylines""".split()
+)
+_SEARCH_KEYS = frozenset("s q query search keyword keywords term searchterm".split())
+_HOME_FILES = re.compile(r"^/(?:index|default|home|main)(?:\.\w{2,5})?$", re.I)
+_STORY_ID = re.compile(r"\d{4,}")
+_EXT = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def _story_like(segment: str) -> bool:
+    """A path segment that names one story: a long id, or a slug of five words or more."""
+    bare = _EXT.sub("", segment)
+    return bool(_STORY_ID.search(bare)) or len([w for w in re.split(r"[-_+]", bare) if w]) >= 5
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ians", "ian", "ese", "ish", "ies", "es", "s", "n"):
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _keyword_page(segments: list[str], anchor: str) -> bool:
+    """The last segment is the anchor itself ("Russian" -> /latest-news/russia.html,
+    "Prime Minister" -> /prime-minister): a keyword page, not a story."""
+    if not segments or not anchor:
+        return False
+    slug = [w for w in re.split(r"[-_+.]", _EXT.sub("", segments[-1]).lower()) if w]
+    words = [w.lower() for w in _WORD.findall(anchor)]
+    if not slug or len(slug) > 3 or not words or len(words) > 4 or _STORY_ID.search(segments[-1]):
+        return False
+    stems = {_stem(w) for w in words}
+    return all(_stem(w) in stems or any(s.startswith(_stem(w)) or _stem(w).startswith(s) for s in stems if len(s) >= 4)
+               for w in slug)
+
+
+def navigation_reason(href: str, anchor: str = "", page_url: str | None = None) -> str | None:
+    """Why a link target cannot be the cited item (a listing, home, search or profile page,
+    a malformed address, the page itself), or None when it may be."""
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return "malformed"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "malformed"
+    path = parts.path or "/"
+    segments = _segments(path)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if any(k.lower() in _SEARCH_KEYS for k in query) and not any(_story_like(s) for s in segments):
+        return "search page"
+    if segments and not any(_WORD.search(s) for s in segments[-1:]):
+        return "malformed"  # "/chinafinancialmarkets/=" from a broken href
+    if page_url:
+        try:
+            here = urlsplit(page_url)
+            if (here.hostname or "").removeprefix("www.") == (parts.hostname or "").removeprefix("www.") and \
+                    here.path.rstrip("/") == parts.path.rstrip("/") and not parts.query:
+                return "same page"
+        except ValueError:
+            pass
+    if not segments and not parts.query or _HOME_FILES.match(path) and not parts.query:
+        return "homepage"
+    lows = [s.lower() for s in segments]
+    for i, seg in enumerate(lows):
+        if _EXT.sub("", seg) in _LISTING:
+            rest = segments[i + 1 :]
+            if len(rest) <= 2 and not any(_story_like(s) for s in rest):
+                return "search page" if seg == "search" else "listing page"
+    if _keyword_page(segments, anchor) and len(segments) <= 3:
+        return "keyword page"
+    return None
+
+
+_NAME_SMALL = frozenset("of the and at for in on de du la le von van der & a an to".split())
+_TIME_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
+def is_name_anchor(anchor: str) -> bool:
+    """An anchor that only names something: every word capitalised (small words aside),
+    no verb-like lower-case word ("Sheffield United", "Christmas at the Playhouse",
+    "AIIMS Bhubaneswar", "Covid-19")."""
+    words = [w.strip("“”\"'‘’(),.:;!?") for w in anchor.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 8:
+        return False
+    capital = 0
+    for w in words:
+        if w.lower() in _TIME_WORDS or w.isdigit():
+            return False  # "in September", "on Friday": a time phrase, which may carry the citation
+        if w[:1].isupper() or w[:1].isdigit():
+            capital += 1
+        elif w.lower() not in _NAME_SMALL:
+            return False
+    return capital > 0
