@@ -322,6 +322,7 @@ def test_cli_judges_a_claim_over_the_corpus(web_warc, tmp_path):
     ],
 )
 def test_credibility_cli_errors_are_one_line(tmp_path, args, message):
+    store.open_db(tmp_path / "empty.db").close()  # an empty tracer database (a missing one is refused)
     out = CliRunner().invoke(cli, args + ["--db", str(tmp_path / "empty.db")])
     assert out.exit_code != 0 and message in out.stderr
     assert "Traceback" not in out.output + out.stderr

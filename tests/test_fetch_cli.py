@@ -96,6 +96,7 @@ def test_audit_detects_flipped_byte_and_missing_file(tmp_path):
 
 def test_audit_needs_trace_or_all(tmp_path):
     assert run("audit", "--db", tmp_path / "t.db").exit_code == 2
+    open_db(tmp_path / "t.db").close()
     unknown = run("audit", "7", "--db", tmp_path / "t.db")
     assert unknown.exit_code == 1 and "no trace 7" in unknown.output
 

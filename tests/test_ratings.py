@@ -185,6 +185,7 @@ def test_bad_date_and_missing_file(tmp_path):
 
 
 def test_empty_store_lists_nothing(tmp_path):
+    store.open_db(tmp_path / "r.db").close()
     result = invoke("ratings", "list", "--db", str(tmp_path / "r.db"))
     assert result.exit_code == 0 and result.stdout == "" and "no ratings imported" in result.stderr
     assert lookup(store.open_db(tmp_path / "r.db"), "https://a.example/") == []

@@ -19,9 +19,9 @@ REUTERS = "https://www.reuters.com/article/us-northkorea-cyber-un/north-korea-to
 CLAIM = "North Korea stole $2 billion from banks and crypto exchanges"
 
 
-def run_json(args):
+def run_json(args, exit_code=0):
     result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, result.output + result.stderr
+    assert result.exit_code == exit_code, result.output + result.stderr
     return json.loads(result.stdout)
 
 
@@ -81,7 +81,7 @@ def test_seed_chain_over_real_http(tmp_path):
 def test_loopback_refused_without_allow_private(tmp_path):
     with FixtureWebServer(SEED) as server:
         data = run_json(["trace", server.url(COINWIRE), "--claim", CLAIM, "--format", "json",
-                         "--db", str(tmp_path / "x.db")])
+                         "--db", str(tmp_path / "x.db")], exit_code=3)  # no chain: the start page was not read
     assert server.requests == []  # refused before any request was made
     assert data["origin"]["reason"] == "fetch-error"
     assert data["hops"][0]["error"] == "private-address"
@@ -109,7 +109,7 @@ def test_other_seed_claims_end_at_named_sources(seed_warc, tmp_path, claim, orig
 
 def test_claim_not_on_page(seed_warc, tmp_path):
     data = run_json(["trace", COINWIRE, "--claim", "Iran mined 40 tonnes of gold in Peru", "--archive",
-                     str(seed_warc), "--offline", "--format", "json", "--db", str(tmp_path / "n.db")])
+                     str(seed_warc), "--offline", "--format", "json", "--db", str(tmp_path / "n.db")], exit_code=3)
     assert len(data["hops"]) == 1
     assert data["hops"][0]["evidence"] is None
     assert data["origin"]["reason"] == "claim-not-found"
@@ -117,7 +117,7 @@ def test_claim_not_on_page(seed_warc, tmp_path):
 
 def test_url_in_no_archive_is_not_archived(seed_warc, tmp_path):
     data = run_json(["trace", "https://nowhere.example/story", "--claim", CLAIM, "--archive", str(seed_warc),
-                     "--offline", "--format", "json", "--db", str(tmp_path / "na.db")])
+                     "--offline", "--format", "json", "--db", str(tmp_path / "na.db")], exit_code=3)
     assert data["hops"][0]["error"] == "not-archived"
     assert data["origin"]["reason"] == "not-archived"
 

@@ -23,7 +23,14 @@ from tracer.version import __version__
 if TYPE_CHECKING:
     from tracer.models import Hop
 
-DEFAULT_MAX_HOPS = 8  # tracer.trace.DEFAULT_MAX_HOPS (tests/test_cli.py checks they agree)
+DEFAULT_MAX_HOPS = 8  # tracer.trace.DEFAULT_MAX_HOPS (tests/test_startup.py checks they agree)
+
+# Exit codes, as a script sees them (README "Exit codes"): 0 done (for trace: a chain was traced,
+# whatever its origin), 1 tracer could not do it (click's ClickException), 2 usage (click's
+# UsageError/BadParameter), 3 no chain (the start page could not be read or does not carry the
+# claim; for sources, no stored page carries it), 130 interrupted.
+EXIT_NO_CHAIN = 3
+EXIT_INTERRUPTED = 130
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -85,6 +92,28 @@ def open_db(db_path: str | None):
         raise click.ClickException(str(exc)) from None
 
 
+def open_existing_db(db_path: str | None):
+    """For commands that only read: a mistyped --db is an error, never a new empty database."""
+    from tracer import store
+
+    path = db_path or store.default_db_path()
+    if path != ":memory:" and not Path(path).is_file():
+        raise click.ClickException(f"no database at {path}: run `tracer trace`, `tracer index` or `tracer crawl` "
+                                   "first, or pass --db")
+    return open_db(path)
+
+
+def traced(result) -> bool:
+    """Whether a chain was traced: the start page was read and carries the claim."""
+    return bool(result.hops) and bool(result.hops[0].evidence)
+
+
+def interrupted(hint: str):
+    """Ctrl-C: say what is kept and how to go on, then exit 130 (not click's bare "Aborted!")."""
+    click.echo(f"\nInterrupted: {hint}", err=True)
+    raise click.exceptions.Exit(EXIT_INTERRUPTED)
+
+
 def validate_url(ctx, param, value: str) -> str:
     try:
         parts = urlsplit(value)
@@ -143,14 +172,23 @@ def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, n
     from tracer.trace import trace as run_trace
 
     db = open_db(db_path)
-    result = run_trace(url, claim, db=db, archives=archives, offline=offline, allow_private=allow_private,
-                       max_hops=max_hops, progress=hop_progress(),
-                       memento=memento or None, archive_fallback=not no_archive_fallback,  # issue 9
-                       timeout=timeout, delay=delay, max_bytes=max_bytes, user_agent=user_agent)
+    try:
+        result = run_trace(url, claim, db=db, archives=archives, offline=offline, allow_private=allow_private,
+                           max_hops=max_hops, progress=hop_progress(),
+                           memento=memento or None, archive_fallback=not no_archive_fallback,  # issue 9
+                           timeout=timeout, delay=delay, max_bytes=max_bytes, user_agent=user_agent)
+    except KeyboardInterrupt:
+        from tracer import store
+
+        last = store.last_trace_id(db)
+        interrupted(f"the hops read so far are stored as trace {last} (tracer report {last}"
+                    f"{' --db ' + db_path if db_path else ''}); run the same command again to trace anew")
     if format_ == "json":
         click.echo(dumps(result))
     else:
         click.echo(format_text(result))
+    if not traced(result):
+        raise click.exceptions.Exit(EXIT_NO_CHAIN)
 
 
 # ---- tracer evidence (issue 9: tracer/evidence.py) ----------------------------------------------
@@ -177,7 +215,7 @@ def evidence_cmd(trace_id, output, save_evidence, save_endpoint, allow_private, 
     from tracer.web.fetch import Fetcher
     from tracer.trace import warc_dir_for
 
-    db = open_db(db_path)
+    db = open_existing_db(db_path)
     try:
         store.load_trace(db, trace_id)
         if save_evidence:
@@ -213,6 +251,9 @@ def demo(web, claim, format_, db_path):
         fixture = load_web(web)
     except FixtureError as exc:
         raise click.ClickException(str(exc)) from None
+    if not fixture.start_url or not (claim or fixture.claim):
+        raise click.UsageError(f"fixture web {fixture.name} has no start URL and claim to trace "
+                               "(it holds captures another web's traces read)")
     with tempfile.TemporaryDirectory(prefix="tracer-demo-") as tmp:
         warc = build_warc(fixture, Path(tmp) / f"{fixture.name}.warc.gz")
         db = open_db(db_path or str(Path(tmp) / "demo.db"))
@@ -223,6 +264,8 @@ def demo(web, claim, format_, db_path):
         else:
             click.echo(format_text(result))
         db.close()
+    if not traced(result):
+        raise click.exceptions.Exit(EXIT_NO_CHAIN)
 
 
 # ---- tracer fetch / tracer audit (the fetch layer, issue 3) ----------------------------------
@@ -317,7 +360,7 @@ def audit_cmd(trace_id, audit_all, format_, db_path):
 
     if (trace_id is None) == (not audit_all):
         raise click.UsageError("give a TRACE_ID or --all (not both)")
-    db = open_db(db_path)
+    db = open_existing_db(db_path)
     fetch_ids = None
     if trace_id is not None:
         fetch_ids = fetch_ids_for_trace(db, trace_id)
@@ -388,7 +431,7 @@ def ratings_list_cmd(format_, db_path):
 
     from tracer.judge.ratings import list_raters
 
-    raters = list_raters(open_db(db_path))
+    raters = list_raters(open_existing_db(db_path))
     if format_ == "json":
         click.echo(json.dumps(raters, ensure_ascii=False, indent=2))
     elif not raters:
@@ -407,7 +450,7 @@ def ratings_lookup_cmd(url, format_, db_path):
 
     from tracer.judge.ratings import describe, lookup
 
-    found = lookup(open_db(db_path), url)
+    found = lookup(open_existing_db(db_path), url)
     if format_ == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
     elif not found:
@@ -443,16 +486,19 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, fo
     """
     import json
 
-    from tracer.corpus.index import DEFAULT_SPAN_BYTES, CorpusError, index_warcs
+    from tracer.corpus.index import CorpusError, index_warcs
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     db = open_db(db_path)
     try:
         stats = index_warcs(db, warcs, workers=workers, engine=engine, scheduler=scheduler,
-                            span_bytes=span_bytes or DEFAULT_SPAN_BYTES, connect_timeout=connect_timeout)
+                            span_bytes=span_bytes, connect_timeout=connect_timeout)
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        interrupted("every batch committed before it is kept; run the same command again to resume "
+                    "where it stopped (indexed pages are not read twice)")
     if format_ == "json":
         click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -481,7 +527,7 @@ def sources_cmd(claim, format_, db_path):
 
     from tracer.judge.credibility import assess_claim
 
-    db = open_db(db_path)
+    db = open_existing_db(db_path)
     try:
         result = sources(db, claim)
     except CorpusError as exc:
@@ -497,6 +543,8 @@ def sources_cmd(claim, format_, db_path):
         if result["documents"]:
             click.echo(textwrap.fill(f"Verdict: {result['credibility']['verdict']}", width=100,
                                      subsequent_indent="    "))
+    if not result["documents"]:
+        raise click.exceptions.Exit(EXIT_NO_CHAIN)  # the claim is not found: scripts can tell
 
 
 @cli.command(name="crawl")
@@ -531,6 +579,9 @@ def crawl_cmd(seeds, depth, same_host, max_pages, timeout, delay, max_bytes, use
                       offline=offline, allow_private=allow_private, progress=stderr_progress(), **options)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        interrupted("the queue and the pages fetched are stored; run tracer crawl again with the same --db "
+                    "(seeds optional) to resume")
     if format_ == "json":
         click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -612,16 +663,12 @@ def report_cmd(trace_id, last, claim, format_, output, db_path):
 
     Example: tracer report --last --format html -o report.html
     """
-    from tracer import store
     from tracer.report.model import ReportError, build_report, find_trace_id
     from tracer.report.render import render
 
     if sum(x is not None and x is not False for x in (trace_id, claim, last or None)) > 1:
         raise click.UsageError("give one of TRACE_ID, --last or --claim")
-    path = db_path or store.default_db_path()
-    if not Path(path).is_file():
-        raise click.ClickException(f"no database at {path}: run `tracer trace` first, or pass --db")
-    db = open_db(path)
+    db = open_existing_db(db_path)
     try:
         report = build_report(db, find_trace_id(db, trace_id, last=last, claim=claim))
         text = render(report, format_)
@@ -673,7 +720,7 @@ def credibility_cmd(trace_id, claim, format_, db_path):
     from tracer import store
     from tracer.judge import credibility
 
-    db = open_db(db_path)
+    db = open_existing_db(db_path)
     if claim is not None:
         if trace_id is not None:
             raise click.UsageError("give a TRACE_ID or --claim, not both")

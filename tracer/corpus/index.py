@@ -46,7 +46,14 @@ from tracer.web.warc import normalize_url, warc_files
 class CorpusError(Exception):
     """A corpus operation that cannot start (no such file, bad option)."""
 
-DEFAULT_SPAN_BYTES = 8 * 1024 * 1024  # compressed bytes of WARC per unit of work
+DEFAULT_SPAN_BYTES = 8 * 1024 * 1024  # compressed bytes of WARC per unit of work, at most
+# Unless a span size is given, a unit of work holds about this many records (its size in bytes is
+# learnt from the records read so far), so the progress line moves every few hundred records
+# whatever the size of the pages: a 2 MB WARC of 4,000 records is ~16 steps, not one.
+PROGRESS_RECORDS = 250
+_FIRST_SPAN_BYTES = 256 * 1024
+_MIN_SPAN_BYTES = 32 * 1024
+PROGRESS_INTERVAL = 0.2  # seconds between two redraws of the progress line
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # larger bodies are skipped (as the fetcher refuses them)
 _BATCH_RECORDS = 400  # records per batch when the parent streams a file
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xhtml")
@@ -628,8 +635,34 @@ class _DaskExecutor:
         pass
 
 
+class _SpanSizer:
+    """How many bytes of WARC the next unit of work reads: ``fixed`` when given, else about
+    PROGRESS_RECORDS records at the bytes per record seen so far (never over DEFAULT_SPAN_BYTES)."""
+
+    def __init__(self, fixed: int | None = None) -> None:
+        self.fixed = fixed
+        self.bytes = 0
+        self.records = 0
+
+    def seen(self, done_bytes: int, records: int) -> None:
+        self.bytes += done_bytes
+        self.records += records
+
+    def next(self) -> int:
+        if self.fixed:
+            return self.fixed
+        if self.records < 1 or self.bytes < 1:
+            return _FIRST_SPAN_BYTES
+        per_record = self.bytes / self.records
+        return int(min(DEFAULT_SPAN_BYTES, max(_MIN_SPAN_BYTES, per_record * PROGRESS_RECORDS)))
+
+
 class _Progress:
-    """One line on stderr, rewritten in place; only when stderr is a terminal."""
+    """One line on stderr, rewritten in place; only when stderr is a terminal.
+
+    It counts records, the unit a user thinks in: records read, pages added, the rate, and an
+    estimate of the records in all (from the bytes read so far), with the share done.
+    """
 
     def __init__(self, total_bytes: int, enabled: bool | None = None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
@@ -643,15 +676,16 @@ class _Progress:
             return
         self.done += done_bytes
         now = time.monotonic()
-        if not force and now - self.last < 0.2:
+        if not force and now - self.last < PROGRESS_INTERVAL:
             return
         self.last = now
         rate = stats.records / max(now - self.started, 1e-6)
-        pct = min(100.0, 100.0 * self.done / self.total)
+        share = min(1.0, self.done / self.total)
+        estimate = f" of ~{round(stats.records / share):,}" if 0 < share < 1 and stats.records else ""
         width = 24
-        bar = "#" * int(width * pct / 100)
-        sys.stderr.write(f"\rindex [{bar:<{width}}] {pct:5.1f}%  {stats.records} records  "
-                         f"{stats.documents} added  {rate:.0f} rec/s ")
+        bar = "#" * int(width * share)
+        sys.stderr.write(f"\rindex [{bar:<{width}}] {stats.records:,}{estimate} records ({100 * share:.0f}%)  "
+                         f"{stats.documents:,} added  {rate:.0f} records/s ")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -668,7 +702,7 @@ def index_warcs(
     engine: str = "local",
     scheduler: str | None = None,
     client: Any = None,
-    span_bytes: int = DEFAULT_SPAN_BYTES,
+    span_bytes: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: bool | None = None,
     connect_timeout: float = 20.0,
@@ -691,11 +725,12 @@ def index_warcs(
     db.execute("PRAGMA synchronous=NORMAL")
     writer = CorpusWriter(db)
     bar = _Progress(sum(os.path.getsize(p) for p in files), progress)
+    sizer = _SpanSizer(span_bytes)
     try:
         pending: deque[tuple[_Task, Any]] = deque()
-        for task in _tasks(db, files, stats, span_bytes, max_bytes):
+        for task in _tasks(db, files, stats, sizer, max_bytes):
             while len(pending) >= window:
-                _write(db, writer, *pending.popleft(), stats, bar)
+                _write(db, writer, *pending.popleft(), stats, bar, sizer)
             try:
                 future = executor.submit(task.fn, *task.args)
             except Exception as error:  # noqa: BLE001 - the pool is gone (a worker was killed): go on here
@@ -705,7 +740,7 @@ def index_warcs(
                 future = executor.submit(task.fn, *task.args)
             pending.append((task, future))
         while pending:
-            _write(db, writer, *pending.popleft(), stats, bar)
+            _write(db, writer, *pending.popleft(), stats, bar, sizer)
     finally:
         bar.close()
         cleanup()
@@ -767,7 +802,7 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
 
 
-def _tasks(db: Database, files: list[str], stats: IndexStats, span_bytes: int, max_bytes: int) -> Iterator[_Task]:
+def _tasks(db: Database, files: list[str], stats: IndexStats, sizer: _SpanSizer, max_bytes: int) -> Iterator[_Task]:
     for path in files:
         stats.files += 1
         real = str(Path(path).resolve())
@@ -795,44 +830,58 @@ def _tasks(db: Database, files: list[str], stats: IndexStats, span_bytes: int, m
                 (real, size, mtime, mode, start, utcnow(), start),
             )
         if mode == "member":
-            yield from _span_tasks(real, start, size, span_bytes, max_bytes)
+            yield from _span_tasks(real, start, size, sizer, max_bytes)
         else:
-            yield from _stream_tasks(real, mode, start, size, span_bytes, max_bytes, stats)
+            yield from _stream_tasks(real, mode, start, size, sizer, max_bytes, stats)
 
 
-def _span_tasks(path: str, start: int, size: int, span_bytes: int, max_bytes: int) -> Iterator[_Task]:
+def _span_tasks(path: str, start: int, size: int, sizer: _SpanSizer, max_bytes: int) -> Iterator[_Task]:
     if start >= size:
         yield _Task(path, parse_batch, (path, []), size, True)
         return
     pos = start
     while pos < size:
-        end = min(size, pos + span_bytes)
+        end = min(size, pos + sizer.next())
         yield _Task(path, parse_span, (path, pos, end, max_bytes), end, end >= size, end - pos)
         pos = end
 
 
-def _stream_tasks(path: str, mode: str, start: int, size: int, span_bytes: int, max_bytes: int,
+def _stream_tasks(path: str, mode: str, start: int, size: int, sizer: _SpanSizer, max_bytes: int,
                   stats: IndexStats) -> Iterator[_Task]:
     """The parent reads a file that cannot be split and hands its records out in batches."""
     opener = gzip.open if mode == "gzip" else open
     batch: list[RawRecord] = []
     batch_bytes = 0
+    limit = min(_BATCH_RECORDS, PROGRESS_RECORDS) if not sizer.fixed else _BATCH_RECORDS
+    reported = start  # bytes of the file (compressed) already counted by the progress line
     with opener(path, "rb") as stream:
         try:
             stream.seek(start)
             for record, offset in _records(stream, start):
-                if batch and (len(batch) >= _BATCH_RECORDS or batch_bytes >= span_bytes):
-                    yield _Task(path, parse_batch, (path, batch), offset, False)
+                if batch and (len(batch) >= limit or batch_bytes >= (sizer.fixed or DEFAULT_SPAN_BYTES)):
+                    read = min(_file_position(stream), size)
+                    yield _Task(path, parse_batch, (path, batch), offset, False, max(0, read - reported))
+                    reported = max(reported, read)
                     batch, batch_bytes = [], 0
                 raw = raw_record(record, offset, max_bytes)
                 batch.append(raw)
                 batch_bytes += len(raw.body or b"")
         except Exception as error:  # noqa: BLE001 - a truncated or corrupt tail: keep what came before
             stats.errors.append(f"{path}: {type(error).__name__}: {str(error).strip()[:200]}")
-    yield _Task(path, parse_batch, (path, batch), size, True, size - start)
+    yield _Task(path, parse_batch, (path, batch), size, True, max(0, size - reported))
 
 
-def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: IndexStats, bar: _Progress) -> None:
+def _file_position(stream) -> int:
+    """Bytes of the file on disk read so far (the compressed position of a gzip stream)."""
+    raw = getattr(stream, "fileobj", None) or stream
+    try:
+        return raw.tell()
+    except (OSError, ValueError):
+        return 0
+
+
+def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: IndexStats, bar: _Progress,
+           sizer: _SpanSizer | None = None) -> None:
     try:
         result: SpanResult = future.result()
     except Exception:  # noqa: BLE001 - a worker that died (killed, out of memory): parse the span here
@@ -858,4 +907,6 @@ def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: 
              "\n".join(result.errors), "\n".join(result.errors),
              utcnow() if task.last and result.resume_at is None else None, task.path),
         )
+    if sizer is not None:
+        sizer.seen(task.progress_bytes, result.records)
     bar.update(stats, task.progress_bytes)
