@@ -284,29 +284,77 @@ def _relative_antecedent(ctx: _Context, pos: int) -> str | None:
 
 
 def _assign_parents(found: list[Found], atts: list[Attribution]) -> None:
-    """An attribution lying wholly inside another's content is nested in it."""
+    """An attribution lying wholly inside another's content is nested in it: its parent is the
+    smallest other attribution (the first of equal size) with a content span around it.
+
+    Near-linear: the content spans are swept by start offset while a Fenwick tree over their
+    end offsets answers "the smallest attribution whose span, started by now, ends after e"."""
+    best = _smallest_enclosing(atts)
     for i, (f, a) in enumerate(zip(found, atts)):
         if f.nested_in is not None:
             a.parent = f.nested_in
             continue
-        spans = a.source + a.cue
-        if not spans:
+        if not (a.source or a.cue):
             continue
+        j = best[i]
+        if j is not None and atts[j].parent != i:
+            a.parent = j
+
+
+def _smallest_enclosing(atts: list[Attribution]) -> list[int | None]:
+    """For each attribution, the index of the smallest other attribution (ties: the lowest
+    index) that has one content span covering it whole, or None."""
+    spans = sorted((cs, ce, j) for j, b in enumerate(atts) for cs, ce in b.content)
+    if not spans:
+        return [None] * len(atts)
+    sizes = [b.end - b.start for b in atts]
+    ends = sorted({ce for _, ce, _ in spans}, reverse=True)  # position k: the k-th largest end
+    rank = {ce: k for k, ce in enumerate(ends)}
+    tree: list[tuple] = [()] * (len(ends) + 1)  # Fenwick over end rank: the two best (size, j), distinct j
+
+    def merge(a: tuple, b: tuple) -> tuple:
+        for item in b:
+            a = _two_best(a, item)
+        return a
+
+    queries = sorted(range(len(atts)), key=lambda i: atts[i].start)
+    result: list[int | None] = [None] * len(atts)
+    k = 0
+    for i in queries:
+        a = atts[i]
         s, e = a.start, a.end
-        best = None
-        for j, b in enumerate(atts):
-            if j == i or found[j].sentence != f.sentence and not _covers(b.content, s, e):
-                continue
-            if _covers(b.content, min(x for x, _ in spans), max(y for _, y in spans)) and _covers(b.content, s, e):
-                size = b.end - b.start
-                if best is None or size < best[0]:
-                    best = (size, j)
-        if best is not None and atts[best[1]].parent != i:
-            a.parent = best[1]
+        while k < len(spans) and spans[k][0] <= s:  # every span starting at or before s
+            _, ce, j = spans[k]
+            pos = rank[ce] + 1
+            item = ((sizes[j], j),)
+            while pos < len(tree):
+                tree[pos] = merge(tree[pos], item)
+                pos += pos & -pos
+            k += 1
+        # spans ending at or after e: the ranks of ends >= e are the prefix 0 .. r-1
+        r = _count_at_least(ends, e)
+        acc: tuple = ()
+        pos = r
+        while pos > 0:
+            acc = merge(acc, tree[pos])
+            pos -= pos & -pos
+        for _, j in acc:
+            if j != i:
+                result[i] = j
+                break
+    return result
 
 
-def _covers(spans: list[Span], s: int, e: int) -> bool:
-    return any(cs <= s and e <= ce for cs, ce in spans)
+def _count_at_least(descending: list[int], value: int) -> int:
+    """How many items of a descending list are >= value."""
+    lo, hi = 0, len(descending)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if descending[mid] >= value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Sentence], found: list[Found]) -> None:
@@ -314,25 +362,44 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
     ordered = sorted(links, key=lambda l: l.start)
     starts = [l.start for l in ordered]
 
-    def in_spans(spans: list[Span], taken: list[Span] = ()) -> str | None:
+    # A link on another attribution's source or cue is that attribution's: "according to
+    # <a>Reuters</a>, a report says ..." links Reuters, not the report nested inside.
+    named = sorted((s, e, owner) for owner, a in enumerate(atts) for s, e in a.source + a.cue)
+    named_starts = [s for s, _, _ in named]
+    widest = max((e - s for s, e, _ in named), default=0)
+    owners_cache: dict[int, tuple[int, ...]] = {}
+
+    def owners(k: int) -> tuple[int, ...]:
+        """Up to two attributions whose source or cue overlaps link k (found by start offset:
+        a named span overlapping the link starts less than ``widest`` before it)."""
+        if k not in owners_cache:
+            link = ordered[k]
+            found_owners: list[int] = []
+            m = bisect_right(named_starts, link.start - widest)
+            while m < len(named) and named[m][0] < link.end and len(found_owners) < 2:
+                s, e, owner = named[m]
+                if e > link.start and owner not in found_owners:
+                    found_owners.append(owner)
+                m += 1
+            owners_cache[k] = tuple(found_owners)
+        return owners_cache[k]
+
+    def in_spans(spans: list[Span], me: int | None = None) -> str | None:
+        """The first link in spans; with ``me``, not one on another attribution's source or cue."""
         for s, e in spans:
             i = max(0, bisect_right(starts, s) - 1)
             while i < len(ordered) and ordered[i].start < e:
                 link = ordered[i]
-                if link.end > s and link.start < e and not any(link.end > ts and link.start < te for ts, te in taken):
+                if link.end > s and link.start < e and (me is None or all(o == me for o in owners(i))):
                     return link.href
                 i += 1
         return None
 
-    # A link on another attribution's source or cue is that attribution's: "according to
-    # <a>Reuters</a>, a report says ..." links Reuters, not the report nested inside.
-    named = [(id(a), span) for a in atts for span in a.source + a.cue]
-    for a, f in zip(atts, found):
+    for me, (a, f) in enumerate(zip(atts, found)):
         href = in_spans(a.source) or in_spans(a.cue)
         if href is None:
-            taken = [span for owner, span in named if owner != id(a)]
             sent = sentences[f.sentence] if 0 <= f.sentence < len(sentences) else None
-            href = in_spans(a.content, taken) or (in_spans([(sent.start, sent.end)], taken) if sent else None)
+            href = in_spans(a.content, me) or (in_spans([(sent.start, sent.end)], me) if sent else None)
         a.link = href
 
 
@@ -341,6 +408,11 @@ def _continue_quotes(ctx: _Context, found: list[Found]) -> None:
     with no cue of its own, goes on the speaker's words."""
     claimed = {f.content[0][0] for f in found if f.content}
     cue_sentences = {f.sentence for f in found}
+    last_cue_in_paragraph: dict[int, int] = {}  # paragraph -> its last sentence with a cue
+    for k in cue_sentences:
+        if 0 <= k < len(ctx.sentences):
+            p = ctx.sentences[k].paragraph
+            last_cue_in_paragraph[p] = max(k, last_cue_in_paragraph.get(p, -1))
     for f in found:
         if not f.content or not f.cue:
             continue
@@ -367,7 +439,7 @@ def _continue_quotes(ctx: _Context, found: list[Found]) -> None:
             if p != sents[index].paragraph:
                 # the next paragraph: only a quote that fills it, with no cue of its own
                 p_end = ctx.paragraphs[p][1] if p < len(ctx.paragraphs) else q[1]
-                if q[1] < p_end - 1 or any(k in cue_sentences for k in range(nxt, len(sents)) if sents[k].paragraph == p):
+                if q[1] < p_end - 1 or last_cue_in_paragraph.get(p, -1) >= nxt:
                     break
             f.content.append(q)
             claimed.add(q[0])
@@ -399,16 +471,16 @@ def _drop_weak_nested(ctx: _Context, found: list[Found]) -> list[Found]:
     a main clause: inside another attribution's content, or with a relative pronoun for a
     subject, they are part of what is told (speech verbs inside a content stay nested)."""
     text = ctx.text
+    inside = _inside_other_content(found)
     keep = []
-    for f in found:
+    for k, f in enumerate(found):
         if f.cue and f.source:
             word = text[f.cue[-1][0] : f.cue[-1][1]].lower().split()[-1:]
             if word and (word[0] in lx.INTENT_ONLY_FORMS or lx.CUE_FORMS.get(word[0]) in lx.NESTED_WEAK_LEMMAS):
                 src = text[f.source[-1][0] : f.source[-1][1]].lower().split()
                 if src and src[-1] in ("who", "that", "which"):
                     continue
-                c0, c1 = f.cue[0][0], f.cue[-1][1]
-                if any(g is not f and any(s <= c0 and c1 <= e for s, e in g.content) for g in found):
+                if inside(k, f.cue[0][0], f.cue[-1][1]):
                     continue
         keep.append(f)
     if len(keep) == len(found):
@@ -420,3 +492,37 @@ def _drop_weak_nested(ctx: _Context, found: list[Found]) -> list[Found]:
             f.nested_in = remap.get(old.get(f.nested_in))
     return keep
 
+
+
+def _inside_other_content(found: list[Found]):
+    """A test (k, c0, c1) -> is [c0, c1) inside a content span of an attribution other than
+    found[k]? Content spans sorted by start, with the two largest ends (of distinct owners)
+    among each prefix: one bisect a question instead of a pass over every attribution."""
+    spans = sorted((s, e, owner) for owner, g in enumerate(found) for s, e in g.content)
+    starts = [s for s, _, _ in spans]
+    best: list[tuple[tuple[int, int], ...]] = []  # per prefix: up to two (end, owner), distinct owners
+    top: tuple[tuple[int, int], ...] = ()
+    for _, e, owner in spans:
+        top = _two_best(top, (e, owner), reverse=True)
+        best.append(top)
+
+    def inside(k: int, c0: int, c1: int) -> bool:
+        n = bisect_right(starts, c0)
+        if n == 0:
+            return False
+        return any(owner != k and end >= c1 for end, owner in best[n - 1])
+
+    return inside
+
+
+def _two_best(top: tuple, item: tuple, reverse: bool = False) -> tuple:
+    """The two best (value, owner) pairs of top + item, of distinct owners: the smallest
+    values (the largest with reverse); for one owner its best value counts."""
+    merged = sorted(top + (item,), reverse=reverse)
+    out: list[tuple] = []
+    for value, owner in merged:
+        if all(owner != o for _, o in out):
+            out.append((value, owner))
+            if len(out) == 2:
+                break
+    return tuple(out)
