@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from urllib.parse import urljoin, urldefrag, urlsplit
 
 import lxml.etree
@@ -286,12 +287,34 @@ def _blocks(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return blocks
 
 
-def _link_dense(text: str, links: list[Link], span: tuple[int, int]) -> bool:
-    """A short block that is mostly link text ("Related: ...") is navigation, not prose."""
+def _link_dense(text: str, links: list[Link], span: tuple[int, int], ends: list[int] | None = None) -> bool:
+    """A short block that is mostly link text ("Related: ...") is navigation, not prose.
+
+    ``links`` sorted by start with ``ends`` the running maximum of their end offsets: the
+    links of the block are found by bisection, not by a pass over every link of the page."""
     start, end = span
-    linked = sum(min(l.end, end) - max(l.start, start) for l in links if l.start < end and l.end > start)
     length = end - start
-    return length < 300 and linked > 0.6 * length
+    if length >= 300:
+        return False
+    if ends is None:
+        links = sorted(links, key=lambda l: l.start)
+        ends = _running_max_ends(links)
+    linked = 0
+    i = bisect_left(ends, start + 1)  # links before it all end before the block starts
+    while i < len(links) and links[i].start < end:
+        l = links[i]
+        if l.end > start:
+            linked += min(l.end, end) - max(l.start, start)
+        i += 1
+    return linked > 0.6 * length
+
+
+def _running_max_ends(links: list[Link]) -> list[int]:
+    out, top = [], 0
+    for l in links:
+        top = max(top, l.end)
+        out.append(top)
+    return out
 
 
 def extract_document(html: str | bytes, url: str) -> Document:
@@ -311,7 +334,9 @@ def extract_document(html: str | bytes, url: str) -> Document:
             kept_paragraphs.append(builder.paragraphs[-1])
     text = builder.text()
     # Drop link-dense blocks by rebuilding text without them (rare, cheap).
-    dense = [p for p in kept_paragraphs if _link_dense(text, builder.links, p)]
+    ordered = sorted(builder.links, key=lambda l: l.start)
+    ends = _running_max_ends(ordered)
+    dense = [p for p in kept_paragraphs if _link_dense(text, ordered, p, ends)]
     paragraphs, links, text = _without(text, kept_paragraphs, builder.links, dense)
     for link in links:
         link.text = text[link.start : link.end]
