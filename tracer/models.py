@@ -118,6 +118,7 @@ class Document:
     canonical: str | None = None
     lang: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # other metadata (citation_doi, ...)
+    problems: list[str] = field(default_factory=list)  # what left part of the page unread ("too-deep: ...")
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

@@ -32,4 +32,6 @@ def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_u
         doc, atts = read_page(data, base_url or (name if "://" in name else ""))
         text = doc.text
         rows = [attribution_to_json(a) for a in atts]
+        if doc.problems:  # part of the page left unread (issue 17): said, not silent
+            return {"file": name, "text": text, "attributions": rows, "problems": list(doc.problems)}
     return {"file": name, "text": text, "attributions": rows}

@@ -163,6 +163,16 @@ class _Fork:
     candidate: Candidate
 
 
+def _note_unread(hop: Hop, doc: Document) -> None:
+    """Record on the hop what part of its page could not be read (``doc.problems``)."""
+    hop.extra.pop("page_problems", None)
+    if "partly-read" in hop.flags:
+        hop.flags.remove("partly-read")
+    if doc.problems:
+        hop.extra["page_problems"] = list(doc.problems)
+        hop.flags.append("partly-read")
+
+
 class _Walk:
     """State of one trace while it is walked: the chains so far and where they are stored."""
 
@@ -376,6 +386,7 @@ class _Walk:
         hop.document_id = store.save_document(self.db, doc, attributions, sha256=result.sha256,
                                               fetch_id=hop.fetch_id)
         hop.title = doc.title
+        _note_unread(hop, doc)  # issue 17: a page only partly read (nesting past the parser's depth) says so
         day, date_source = page_date(doc.published, result.text)
         hop.published = doc.published or (day.isoformat() if day else None)
         if date_source == "visible":

@@ -130,6 +130,7 @@ def format_attributions_text(result: dict) -> str:
     """A readable listing of one analysed document: one attribution a line."""
     text = result["text"]
     lines = [f"# {result['file']}: {len(result['attributions'])} attributions"]
+    lines.extend(f"# warning: {problem}" for problem in result.get("problems", ()))
 
     def show(spans):
         return " … ".join(" ".join(text[s:e].split()) for s, e in spans)

@@ -897,6 +897,8 @@ def _write(db: Database, writer: CorpusWriter, task: _Task, future: Any, stats: 
             outcome = writer.add_page(page, task.path)
             stats.count(outcome)
             added += outcome == "added"
+            if page.doc is not None and page.doc.problems:  # indexed, but part of it could not be read
+                stats.errors.extend(f"{page.url}: {problem}" for problem in page.doc.problems)
         stats.records += result.records
         stats.errors.extend(result.errors)
         db.execute(

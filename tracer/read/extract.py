@@ -17,6 +17,8 @@ import lxml.etree
 import lxml.html
 
 from tracer.models import Attribution, Document, Link
+from tracer.safe import clean_text
+from tracer.web.encoding import decode_text
 from tracer.read.sentences import split_sentences
 
 # Never part of the article text.
@@ -37,21 +39,39 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# libxml2's nesting limit with XML_PARSE_HUGE (lxml's huge_tree); 256 without it, which real
+# pages built of nested layout blocks can pass. Past it the parser stops: the rest is not read.
+MAX_DEPTH = 2048
+
+
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """Parse HTML leniently; None when there is nothing to parse."""
-    if isinstance(html, str):
-        # lxml refuses str input that carries an XML encoding declaration.
-        html = html.encode("utf-8", "surrogatepass")
-        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
-    else:
-        parser = lxml.html.HTMLParser(remove_comments=True)
+    return parse_html_checked(html)[0]
+
+
+def parse_html_checked(html: str | bytes) -> tuple[lxml.html.HtmlElement | None, list[str]]:
+    """Parse HTML leniently: (root or None, problems met that left part of the page unread).
+
+    The parser never sees a character XML refuses (C0 controls, U+FFFE, U+FFFF, lone
+    surrogates) nor a terminal escape sequence: they are removed first, so that no later
+    step that builds or edits the tree (dropping a <script>, setting a tail) meets one.
+    """
+    if isinstance(html, bytes):
+        html = decode_text(html, "text/html")[0] or html.decode("utf-8", errors="replace")
     if not html.strip():
-        return None
+        return None, []
+    # lxml refuses str input that carries an XML encoding declaration: hand it UTF-8 bytes.
+    data = clean_text(html).encode("utf-8")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError):
-        return None
-    return root
+        return None, []
+    problems = []
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message.lower() for e in parser.error_log):
+        problems.append(f"too-deep: the page nests elements more than {MAX_DEPTH} levels deep; the parser "
+                        "stopped there and the rest of the page was not read")
+    return root, problems
 
 
 def _meta(root: lxml.html.HtmlElement) -> dict[str, str]:
@@ -319,7 +339,7 @@ def _running_max_ends(links: list[Link]) -> list[int]:
 
 def extract_document(html: str | bytes, url: str) -> Document:
     """Turn a page into a Document: main text, paragraphs, sentences, links, metadata."""
-    root = parse_html(html)
+    root, problems = parse_html_checked(html)
     if root is None:
         return Document(url=url)
     info = read_metadata(root, url)
@@ -353,6 +373,7 @@ def extract_document(html: str | bytes, url: str) -> Document:
         canonical=info["canonical"],
         lang=info["lang"],
         meta=info["meta"] or {},
+        problems=problems,
     )
     doc.sentences = split_sentences(text, paragraphs)
     return doc

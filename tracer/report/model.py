@@ -47,6 +47,8 @@ FLAG_REASONS = {
     "anonymous-source": "the claim rests on anonymous sources, whom nobody can check",
     "unlinked-source": "a source is named but not linked, and was not found online: its words cannot be checked here",
     "date-order": "a page cites a source dated after itself: one of the dates is wrong, or the citation was added later",
+    "partly-read": "part of a page could not be read (elements nested deeper than the HTML parser goes): "
+                   "the claim or its citation may be in the part not read",
 }
 
 REPORT_FORMATS = ("md", "html", "json", "csv", "dot", "gexf", "prov")
