@@ -22,6 +22,8 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACER_MEMENTO", "")
     # Loopback test servers need no politeness pause; pacing tests set their own delay.
     monkeypatch.setenv("TRACER_DELAY", "0")
+    # A bug shows its traceback in tests; users get one line (tracer/cli.py TracerGroup, issue 17).
+    monkeypatch.setenv("TRACER_DEBUG", "1")
 
 
 @pytest.fixture(scope="session")

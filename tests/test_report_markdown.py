@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tracer.report.markdown import md_escape, md_marked
+from tracer.safe import clean_text
 
 MD = MarkdownIt("commonmark")
 SPECIAL = list("\\`*_[]<>()!#&|~-+=.:;\"'/ ") + ["](", "<script>", "&amp;", "&#60;", "http://x.example/", "\n"]
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXTS = st.lists(st.one_of(st.sampled_from(SPECIAL), st.text(min_size=1, max_size=4)), max_size=30).map("".join)
 
 
@@ -29,14 +29,14 @@ def rendered_text(markdown: str) -> str:
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(TEXTS)
 def test_escaped_page_text_renders_as_itself(text):
-    expected = " ".join(CONTROL.sub("", text).split())
+    expected = " ".join(clean_text(text).split())
     assert rendered_text("Evidence: " + md_escape(text)) == ("Evidence: " + expected).rstrip()
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(TEXTS, st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=4))
 def test_marked_evidence_adds_only_strong_emphasis(text, spans):
-    text = " ".join(CONTROL.sub("", text).split())
+    text = " ".join(clean_text(text).split())
     marks, pos = [], 0
     for start, length in sorted(spans):
         start = max(start, pos)

@@ -86,6 +86,7 @@ def format_option(*choices: str, default: str = "text"):
 def open_db(db_path: str | None):
     from tracer import store
 
+    _OPENED_DB.append(str(db_path or store.default_db_path()))
     try:
         return store.open_db(db_path)
     except store.StoreError as exc:
@@ -142,7 +143,68 @@ def hop_progress():
     return show
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class TracerGroup(click.Group):
+    """The ``tracer`` group: everything a command prints is terminal-safe, and an error it
+    did not expect is one line, never a traceback (issue 17).
+
+    While a command runs, sys.stdout and sys.stderr are wrapped so that every write (results,
+    messages, click's own errors, progress lines, log lines) passes through
+    ``tracer.safe.for_terminal``: text from pages never drives the user's terminal.
+    """
+
+    def main(self, *args, **kwargs):
+        from tracer.safe import TerminalSafeStream
+
+        _OPENED_DB.clear()
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = (s if isinstance(s, TerminalSafeStream) else TerminalSafeStream(s) for s in saved)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = saved
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - mapped to one line; TRACER_DEBUG=1 shows the traceback
+            import os
+
+            if os.environ.get("TRACER_DEBUG"):
+                raise
+            raise click.ClickException(describe_error(exc)) from None
+
+
+def describe_error(exc: Exception) -> str:
+    """One line for an exception no command handled: database trouble, a file that cannot be
+    read or written, else an internal error (a tracer bug)."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        path = _OPENED_DB[-1] if _OPENED_DB else "the database"
+        text = str(exc)
+        if "malformed" in text or "not a database" in text:
+            return (f"the database {path} is damaged ({text}): restore it from a backup, "
+                    f"or save what is left with: sqlite3 {path} .recover")
+        if "readonly" in text or "read-only" in text:
+            return f"the database {path} is read-only ({text}): this command needs to write to it"
+        if "locked" in text or "busy" in text:
+            return (f"the database {path} stayed locked by another process ({text}): run the command again "
+                    "when it is done, or wait longer with $TRACER_BUSY_TIMEOUT (seconds)")
+        return f"the database {path}: {text}"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return f"{where}{exc.strerror or exc}"
+    return (f"internal error ({type(exc).__name__}: {str(exc)[:300]}): a tracer bug; "
+            "run again with TRACER_DEBUG=1 to see where, and report it")
+
+
+_OPENED_DB: list[str] = []  # the database this command opened (for error messages)
+
+
+@click.group(cls=TracerGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="tracer")
 def cli():
     "Trace a news claim back through its citations to its origin, with an audit trail."

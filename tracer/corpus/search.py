@@ -720,14 +720,11 @@ def format_sources_text(result: dict[str, Any]) -> str:
 
 
 def sources_csv(result: dict[str, Any]) -> str:
-    import csv
-    import io
+    from tracer.safe import csv_text  # the one CSV writer: formulas quoted, controls dropped
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["url", "publisher", "published", "evidence", "cites", "origin_name", "origin_url", "copy_of"])
+    rows = []
     for doc in result["documents"]:
         cites = "; ".join(f"{c['source']} <{c['url']}>" if c["url"] else f"{c['source']}" for c in doc["cites"])
-        writer.writerow([doc["url"], doc["publisher"], doc["published"], doc["evidence"], cites,
-                         doc["origin"]["name"], doc["origin"]["url"], doc["copy_of"]])
-    return out.getvalue()
+        rows.append([doc["url"], doc["publisher"], doc["published"], doc["evidence"], cites,
+                     doc["origin"]["name"], doc["origin"]["url"], doc["copy_of"]])
+    return csv_text(["url", "publisher", "published", "evidence", "cites", "origin_name", "origin_url", "copy_of"], rows)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
-
 from tracer.report.model import Report, credibility_verdict, hop_credibility
+from tracer.safe import csv_cell, csv_text  # the one CSV writer: formulas quoted, controls dropped
 
 CSV_COLUMNS = (
     "trace_id", "branch", "depth", "claim",
@@ -16,16 +13,6 @@ CSV_COLUMNS = (
     "cited_depth", "stop_reason", "flags",
     "credibility", "chain_verdict",  # issue 8: the hop's judgement in one line, the chain's verdict
 )
-
-
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    # A cell a spreadsheet would run as a formula is quoted as text (OWASP CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
 
 
 def csv_rows(report: Report) -> list[dict[str, str]]:
@@ -55,8 +42,4 @@ def csv_rows(report: Report) -> list[dict[str, str]]:
 
 
 def format_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows(csv_rows(report))
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ([row[k] for k in CSV_COLUMNS] for row in csv_rows(report)))

@@ -19,9 +19,7 @@ Machine's Save Page Now by default) to capture each hop and records what it answ
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import zipfile
 import zlib
@@ -35,7 +33,7 @@ from sqlite_utils import Database
 
 from tracer import store
 from tracer.version import __version__
-from tracer.report.csv import csv_cell  # page text that a spreadsheet would run as a formula is quoted
+from tracer.safe import csv_text  # the one CSV writer: formulas quoted, controls dropped
 from tracer.web.warc import ArchiveIndex, normalize_url
 
 WACZ_VERSION = "1.1.1"
@@ -255,16 +253,14 @@ def _cdxj(members: list[bytes]) -> tuple[bytes, dict[str, str]]:
 
 
 def _hops_csv(trace) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HOP_COLUMNS)
+    rows = []
     for hop in trace.hops + [h for branch in trace.branches for h in branch]:
         archived = hop.extra.get("archived") or {}
-        writer.writerow([csv_cell(v) for v in [hop.depth, hop.url, hop.requested_url, hop.status, hop.source, hop.kind, hop.evidence,
-                         hop.cites.source if hop.cites else None, hop.cites.cue if hop.cites else None,
-                         hop.cites.link if hop.cites else None, " ".join(hop.flags), archived.get("url"),
-                         archived.get("captured_at"), hop.fetched_at, hop.sha256, hop.error]])
-    return out.getvalue().encode("utf-8")
+        rows.append([hop.depth, hop.url, hop.requested_url, hop.status, hop.source, hop.kind, hop.evidence,
+                     hop.cites.source if hop.cites else None, hop.cites.cue if hop.cites else None,
+                     hop.cites.link if hop.cites else None, " ".join(hop.flags), archived.get("url"),
+                     archived.get("captured_at"), hop.fetched_at, hop.sha256, hop.error])
+    return csv_text(HOP_COLUMNS, rows).encode("utf-8")
 
 
 def _pages(trace, dates: dict[str, str]) -> bytes:

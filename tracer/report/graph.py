@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tracer.safe import clean_text  # controls and escape sequences dropped (issue 17)
+
+
 if TYPE_CHECKING:
     from tracer.report.model import HopRecord, Report
 
@@ -151,7 +154,7 @@ _DOT_STYLE = {"page": "rounded,filled", "dead": "rounded,filled,dashed", "unreac
 
 def dot_quote(text: str | None) -> str:
     """A DOT double-quoted string: backslashes and quotes escaped, newlines as \\n, control characters dropped."""
-    text = _CONTROL.sub("", text or "")
+    text = clean_text(text or "")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -233,7 +236,6 @@ def format_dot(report: Report) -> str:
 
 # --------------------------------------------------------------------------- GEXF
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 GEXF_NS = "http://gexf.net/1.3"
 VIZ_NS = "http://gexf.net/1.3/viz"
 _NODE_ATTRS = (("url", "string"), ("kind", "string"), ("state", "string"), ("status", "integer"),
@@ -245,7 +247,7 @@ _RGB = {"page": (43, 94, 167), "dead": (179, 38, 30), "unreached": (176, 96, 0),
 
 
 def _xml_text(value: object) -> str:
-    return _CONTROL.sub("", str(value))
+    return clean_text(str(value))
 
 
 def format_gexf(report: Report) -> str:

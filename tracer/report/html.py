@@ -13,6 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from tracer.safe import clean_text  # controls and escape sequences dropped (issue 17)
 from tracer.report.graph import STATE_WORDS, Graph, Node, _node_caption, _short, citation_graph
 from tracer.report.model import (
     REASONS,
@@ -28,11 +29,10 @@ if TYPE_CHECKING:
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def esc(text: object) -> str:
-    return html.escape(_CONTROL.sub("", "" if text is None else str(text)), quote=True)
+    return html.escape(clean_text("" if text is None else str(text)), quote=True)
 
 
 def link(url: str | None, text: str | None = None) -> str:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import re
 
+from tracer.safe import clean_text  # controls and escape sequences dropped (issue 17)
+
+
 from tracer.report.model import REASONS, HopRecord, Report, extra_fields, flag_words, hop_status, split_marks, verdict
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def md_escape(text: str | None) -> str:
     """Page text made inert in Markdown: every character that could format, link or embed is escaped,
     control characters dropped, whitespace runs made one space."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(_CONTROL.sub("", text or "").split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean_text(text or "").split()))
 
 
 def md_url(url: str | None) -> str:
@@ -35,9 +37,9 @@ def md_marked(text: str, marks: list[tuple[int, int]]) -> str:
     out = []
     for piece, marked in split_marks(text, marks):
         if not marked:
-            out.append(_MD_SPECIAL.sub(r"\\\1", _CONTROL.sub("", piece).replace("\n", " ")))
+            out.append(_MD_SPECIAL.sub(r"\\\1", clean_text(piece).replace("\n", " ")))
             continue
-        piece = _CONTROL.sub("", piece)
+        piece = clean_text(piece)
         lead = " " if piece[:1].isspace() else ""
         trail = " " if piece[-1:].isspace() and piece.strip() else ""
         escaped = md_escape(piece)

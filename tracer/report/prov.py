@@ -23,6 +23,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from tracer.safe import for_xml
+
 if TYPE_CHECKING:
     from tracer.report.model import Report
 
@@ -233,7 +235,19 @@ def shared_quotes(citing: str | None, cited: str | None) -> list[str]:
 
 
 def format_prov(report: Report) -> str:
-    return json.dumps(prov_document(report), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_xml_safe(prov_document(report)), ensure_ascii=False, indent=2) + "\n"
+
+
+def _xml_safe(value: Any) -> Any:
+    """Every string with only characters XML allows: PROV-JSON must convert to PROV-XML, and page
+    text (or a claim) may carry C0 controls or U+FFFE that JSON escapes but XML refuses."""
+    if isinstance(value, str):
+        return for_xml(value)
+    if isinstance(value, dict):
+        return {for_xml(k) if isinstance(k, str) else k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_xml_safe(v) for v in value]
+    return value
 
 
 def page_entities(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
