@@ -73,6 +73,9 @@ class FetchResult:
     warc_path: str | None = None
     warc_offset: int | None = None
     origin: str = "live"  # live | archive (replayed) | cache (fresh stored copy)
+    # What a reader of the audit trail needs beyond the code: why a host was paused (Retry-After
+    # past the cap), which archive record a replayed body was copied from.
+    detail: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -251,3 +251,10 @@ def m006_corpus(db: Database) -> None:
         )"""
     )
     db.execute("create index crawl_queue_next on crawl_queue(status, depth, priority, seq)")
+
+
+@migrations()
+def m007_fetch_detail(db: Database) -> None:
+    # Why, in words, beyond the error code: a host paused for the run (Retry-After past the
+    # cap), or the user's archive record a replayed body was copied from (tracer/web/fetch.py).
+    db["fetches"].add_column("detail", str)

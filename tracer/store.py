@@ -84,6 +84,7 @@ def save_fetch(db: Database, result: FetchResult) -> int:
         "warc_path": result.warc_path,
         "warc_offset": result.warc_offset,
         "origin": result.origin,
+        "detail": result.detail,
     }
     with db.atomic():
         return db["fetches"].insert(row).last_pk

@@ -732,6 +732,9 @@ def _verdict(origin, hops, assessments, reached, length, altered, last, last_kin
         back = next((h for h in hops if closing and closing in (h.url, h.requested_url)), None)
         sentences.append(f"Not traced: the citations go round in a circle ({_chain_text(hops)} → back to "
                          f"{_name(back) if back else closing}); no origin is reached")
+    elif reason == "broken-link" and last is not None and last.status in (429, 503):
+        sentences.append(f"Not traced: {_name(last)} was unavailable ({last.status}: the server asked to be "
+                         "asked later); the link may work another time")
     elif reason == "broken-link":
         sentences.append(f"Not traced: {_name(citer)}'s link to {_name(last)} is dead "
                          f"({last.status if last and last.status else last.error if last else 'no answer'})")
@@ -746,6 +749,9 @@ def _verdict(origin, hops, assessments, reached, length, altered, last, last_kin
         why = {"not-archived": "it is in no archive given and the network was off",
                "robots-disallowed": "the site's robots.txt forbids it",
                "fetch-error": f"the fetch failed ({last.error if last else 'no answer'})"}.get(reason or "", reason or "unknown")
+        if last is not None and last.error == "host-paused":
+            why = ("its site asked tracer to stay away for longer than tracer waits (Retry-After past "
+                   "the cap), so it was not asked again in this run")
         sentences.append(f"Not traced: {_name(last)} could not be read ({why})")
     drift = _drift_summary(hops, assessments)
     if drift:

@@ -65,7 +65,7 @@ DEFAULT_MAX_REDIRECTS = 10
 DEFAULT_FRESHNESS = 3600.0  # a stored response younger than this is reused
 DEFAULT_RETRIES = 2
 DEFAULT_BACKOFF = 1.0  # first retry after this, doubling
-DEFAULT_MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for
+DEFAULT_MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for: the host is paused for the run
 MAX_CRAWL_DELAY = 60.0  # a robots.txt cannot park the crawl longer than this
 ROBOTS_MAX_BYTES = 512 * 1024  # what Google reads of a robots.txt
 ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt is not trusted longer than a day
@@ -279,6 +279,7 @@ class _Response:
     fetched_at: str | None = None
     warc_path: str | None = None
     warc_offset: int | None = None
+    detail: str | None = None  # FetchResult.detail
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -291,6 +292,22 @@ class FetcherStats:
     requests: int = 0
     retries: int = 0
     slept: float = 0.0
+
+
+@dataclass
+class HostPause:
+    """A host that asked (429/503 + Retry-After) for longer than the cap: not asked again this run."""
+
+    host: str
+    url: str  # the request that got the answer
+    status: int
+    retry_after: float  # seconds the server asked for
+    cap: float
+    at: str  # when (UTC)
+
+    def explanation(self) -> str:
+        return (f"{self.host} answered {self.status} with Retry-After {self.retry_after:.0f} s at {self.at}, "
+                f"longer than the {self.cap:.0f} s tracer waits: it is not asked again in this run")
 
 
 class Fetcher:
@@ -315,6 +332,8 @@ class Fetcher:
         self.pacer = HostPacer(float(delay if delay is not None else default_delay()))
         self.archive = ArchiveIndex(archives) if archives else None
         self.stats = FetcherStats()
+        # hosts whose Retry-After exceeded the cap (by pacing key): never asked again by this fetcher
+        self.paused: dict[str, HostPause] = {}
         self._robots: dict[str, _RobotsRules] = {}
         self._robots_lock = threading.Lock()
         self._warc_lock = threading.Lock()
@@ -361,6 +380,8 @@ class Fetcher:
             except FetchError as error:
                 result.final_url, result.error, result.status = current, error.reason, error.status
                 result.warc_path, result.warc_offset = error.warc_path, error.warc_offset
+                if error.reason == "host-paused":
+                    result.detail = self.paused[pacing_key(current)].explanation()
                 return result
             location = response.header("location")
             if response.status in REDIRECT_STATUSES and location:
@@ -390,6 +411,7 @@ class Fetcher:
         result.fetched_at = response.fetched_at or result.fetched_at
         result.warc_path, result.warc_offset = response.warc_path, response.warc_offset
         result.error = error
+        result.detail = response.detail
         return result
 
     # ------------------------------------------------------------ one URL
@@ -406,9 +428,13 @@ class Fetcher:
         problem = guard.check_url(url, allow_private=self.allow_private)
         if problem:
             raise FetchError(problem)
+        if pacing_key(url) in self.paused:
+            raise FetchError("host-paused")  # it asked us to stay away longer than we wait; see self.paused
         crawl_delay = None
         if self.respect_robots:
             rules = self._robots_rules(url)
+            if pacing_key(url) in self.paused:
+                raise FetchError("host-paused")  # its robots.txt answered with a long Retry-After
             if not rules.allows(url, ROBOTS_AGENT):
                 raise FetchError("robots-disallowed")
             crawl_delay = rules.crawl_delay(ROBOTS_AGENT)
@@ -441,11 +467,29 @@ class Fetcher:
                     continue
                 raise
             self.pacer.finished(key, crawl_delay)
+            if self._honour_retry_after(key, url, response):
+                response.detail = self.paused[key].explanation()
             wait = self._retry_wait(response, attempt)
             if wait is None:
                 return response
             attempt += 1
             self._back_off(key, wait)
+
+    def _honour_retry_after(self, key: str, url: str, response: _Response) -> bool:
+        """A 429/503 Retry-After binds the next request to the host, retried or not: up to the
+        cap it is waited for; past it the host is paused for the rest of the run (True)."""
+        if response.status not in (429, 503):
+            return False
+        asked = parse_retry_after(response.header("retry-after"))
+        if asked is None:
+            return False
+        if asked > self.max_retry_after:
+            self.paused.setdefault(key, HostPause(host=key, url=url, status=response.status, retry_after=asked,
+                                                  cap=self.max_retry_after, at=utc_now()))
+            LOGGER.warning("%s", self.paused[key].explanation())
+            return True
+        self.pacer.hold(key, asked)
+        return False
 
     def _retry_wait(self, response: _Response, attempt: int) -> float | None:
         """Seconds to wait before asking again, or None to keep this response."""
@@ -609,6 +653,7 @@ class Fetcher:
                     response = self._send(url, max_bytes=ROBOTS_MAX_BYTES * 4)
                 finally:
                     self.pacer.finished(key)
+                self._honour_retry_after(key, url, response)
                 location = response.header("location")
                 if response.status in REDIRECT_STATUSES and location:
                     url = urljoin(url, location)
@@ -799,6 +844,7 @@ def outcome_json(result: FetchResult) -> dict:
         "encoding": result.encoding,
         "fetched_at": result.fetched_at,
         "redirects": [{"url": r.url, "status": r.status, "location": r.location} for r in result.redirects],
+        "detail": result.detail,
     }
 
 
@@ -810,6 +856,8 @@ def outcome_line(result: FetchResult) -> str:
     line = f"{what:<22} {result.requested_url}"
     if result.final_url and result.final_url != result.requested_url:
         line += f" -> {result.final_url}"
+    if result.error and result.detail:
+        line += f"  ({result.detail})"
     if result.error is None and result.status is not None:
         line += f"  ({len(result.body)} bytes, {result.content_type or 'no type'}, sha256 {result.sha256[:12]}"
         line += f", {result.origin})" if result.origin != "live" else ")"
