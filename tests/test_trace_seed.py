@@ -131,7 +131,9 @@ def test_every_hop_is_stored_for_audit(seed_warc, tmp_path):
     for fetch, page in zip(fetches, SEED.pages):
         assert fetch["status"] == 200 and fetch["origin"] == "archive"
         assert fetch["sha256"] == hashlib.sha256(SEED.body(page)).hexdigest()
-        assert fetch["warc_path"] == str(seed_warc) and fetch["warc_offset"] is not None
+        # the replayed record is copied into tracer's own WARC beside the database; detail names the source
+        assert fetch["warc_path"].startswith(str(tmp_path / "audit-warc") + "/") and fetch["warc_offset"] is not None
+        assert fetch["detail"].startswith(f"replayed from {seed_warc}@")
         assert fetch["fetched_at"][:4] in ("2019", "2026", "2027") and "T" in fetch["fetched_at"]
     hops = store.hop_rows(db, result.id)
     assert [h["depth"] for h in hops] == [0, 1, 2]

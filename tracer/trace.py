@@ -621,8 +621,9 @@ def trace(
     """
     if not isinstance(db, Database):
         db = store.open_db(db if db is not None else ":memory:")
-    options = TraceOptions(max_hops=max_hops, archives=tuple(str(a) for a in archives), offline=offline,
-                           allow_private=allow_private, fetch_options=fetch_options,
+    # archives stored absolute: the trace's options must mean the same from any folder
+    options = TraceOptions(max_hops=max_hops, archives=tuple(str(Path(a).absolute()) for a in archives),
+                           offline=offline, allow_private=allow_private, fetch_options=fetch_options,
                            archive_fallback=archive_fallback, memento=tuple(memento) if memento else None)
     result = Trace(claim=claim, start_url=url)
     store.begin_trace(db, result, options.to_json())

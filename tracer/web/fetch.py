@@ -450,7 +450,18 @@ class Fetcher:
             raise FetchError("not-archived")
         if len(archived.body) > self.max_bytes:
             raise FetchError("too-large", archived.status)
-        return _from_archive(archived, origin="archive")
+        response = _from_archive(archived, origin="archive")
+        source = f"{archived.path}@{archived.offset}"
+        if self.warc is not None:
+            # tracer's own WARC keeps a copy: the user's archive may be moved, the audit trail stays
+            try:
+                with self._warc_lock:
+                    location = self.warc.write_copy(archived)
+                response.warc_path, response.warc_offset = location.path, location.offset
+            except OSError as error:  # a full disk must not lose the replay itself
+                LOGGER.warning("could not copy the replayed record of %s: %s", url, error)
+        response.detail = f"replayed from {source}" + (f" (record {archived.record_id})" if archived.record_id else "")
+        return response
 
     def _live_with_retries(self, url: str, crawl_delay: float | None) -> _Response:
         key = pacing_key(url)

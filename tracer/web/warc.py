@@ -185,7 +185,8 @@ class ArchiveIndex:
         self.by_digest: dict[str, _Location] = {}
         self.errors: list[str] = []
         for path in warc_files(paths):
-            self.add_file(path)
+            # absolute: a location stored for audit must not depend on the folder tracer ran in
+            self.add_file(os.path.abspath(path))
 
     def add_file(self, path: str) -> None:
         try:
@@ -280,7 +281,7 @@ class Exchange:
     """One HTTP request and its response, as they went over the wire (body de-chunked)."""
 
     url: str
-    request_headers: dict[str, str]
+    request_headers: dict[str, str] | None  # None: a copy of a replayed record (no request of ours)
     status: int
     reason: str
     response_headers: list[tuple[str, str]]
@@ -289,6 +290,20 @@ class Exchange:
     http_version: str = "HTTP/1.1"
     peer_address: str | None = None
     truncated: str | None = None  # WARC-Truncated reason: length | time
+    # A copy of a record replayed from another archive (``RollingWarcWriter.write_copy``): no
+    # request was made, so request_headers is None and no request record is written; the
+    # capture's own date is kept, and extension fields say where the copy came from.
+    warc_date: str | None = None
+    copied_from: dict[str, str] | None = None
+
+
+def _reason_phrase(status: int | None) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase if status else ""
+    except ValueError:
+        return ""
 
 
 @dataclass
@@ -318,7 +333,7 @@ class RollingWarcWriter:
     """
 
     def __init__(self, folder, *, max_file_size: int = DEFAULT_MAX_FILE_SIZE, prefix: str = "tracer"):
-        self.folder = Path(folder)
+        self.folder = Path(folder).resolve()  # absolute paths go into the audit store
         self.max_file_size = max_file_size
         self.prefix = prefix
         self.state = WarcWriterState()
@@ -382,8 +397,11 @@ class RollingWarcWriter:
 
         def write_records(writer: WARCWriter) -> None:
             response = self._response_record(writer, exchange, digest, known if record_type == "revisit" else None)
-            request = self._request_record(writer, exchange)
-            writer.write_request_response_pair(request, response)
+            if exchange.request_headers is None:
+                writer.write_record(response)  # a copy: there was no request of ours
+            else:
+                request = self._request_record(writer, exchange)
+                writer.write_request_response_pair(request, response)
             written["date"] = response.rec_headers.get_header("WARC-Date")
 
         # The response record is written first, so its offset is where the file stood.
@@ -392,6 +410,28 @@ class RollingWarcWriter:
             # Later identical payloads become revisits pointing at this URI and date.
             self._remember_payload(digest, path, offset, exchange.url, written["date"])
         return WarcLocation(path=path, offset=offset, record_type=record_type)
+
+    def write_copy(self, archived: "ArchivedResponse") -> WarcLocation:
+        """Copy a response replayed from someone else's archive into tracer's own WARC.
+
+        The audit trail then stands on its own: the user may move or delete their archive and
+        ``tracer audit`` still verifies every body from any folder. The copy holds the decoded
+        body (Content-Encoding and Transfer-Encoding headers dropped, Content-Length set to
+        match), the capture's WARC-Date, and ``WARC-Tracer-Copied-From`` (file@offset) with
+        ``WARC-Refers-To`` (the original record's id). A body stored before becomes a revisit.
+        """
+        dropped = {"content-encoding", "transfer-encoding", "content-length"}
+        headers = [(k, v) for k, v in archived.headers if k.lower() not in dropped]
+        headers.append(("Content-Length", str(len(archived.body))))
+        reason = _reason_phrase(archived.status)
+        copied = {"WARC-Tracer-Copied-From": f"{os.path.abspath(archived.path)}@{archived.offset}"}
+        if archived.record_id:
+            copied["WARC-Refers-To"] = archived.record_id
+        return self.write(Exchange(
+            url=archived.url, request_headers=None, status=archived.status or 0, reason=reason,
+            response_headers=headers, raw_body=archived.body, warc_date=archived.date or None,
+            copied_from=copied,
+        ))
 
     def _response_record(self, writer, exchange: Exchange, digest: str, original):
         http_headers = StatusAndHeaders(
@@ -404,6 +444,10 @@ class RollingWarcWriter:
             warc_headers["WARC-IP-Address"] = exchange.peer_address
         if exchange.truncated:
             warc_headers["WARC-Truncated"] = exchange.truncated
+        if exchange.warc_date:
+            warc_headers["WARC-Date"] = exchange.warc_date
+        for name, value in (exchange.copied_from or {}).items():
+            warc_headers[name] = value
         if original is not None:
             record = writer.create_revisit_record(
                 exchange.url, digest, original[0], original[1],
