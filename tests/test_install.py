@@ -47,7 +47,10 @@ def installed(tmp_path_factory):
     # this environment's packages, after the venv's own (a path line: its .pth files are not run,
     # so an editable install of this tree does not leak in)
     Path(site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    done = run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)])
+    # --ignore-installed: where this environment has tracer installed (not editable, as in CI),
+    # pip would see it through the path line and call the wheel "already satisfied"
+    done = run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed",
+                "--quiet", str(wheel)])
     assert done.returncode == 0, done.stderr[-2000:]
     empty = root / "empty"
     empty.mkdir()
