@@ -18,7 +18,8 @@ lists in ``lexicon``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
 
 from tracer.attribution import lexicon as lx
 from tracer.attribution.clauses import (  # the rules' building blocks
@@ -33,6 +34,7 @@ from tracer.attribution.sources import (
 )
 from tracer.models import Attribution, Link, Sentence, Span
 from tracer.read.sentences import split_paragraphs, split_sentences
+from tracer.web.urls import domain_matches_source, is_name_anchor, navigation_reason
 
 __all__ = [
     "extract_attributions",
@@ -87,7 +89,113 @@ def extract_attributions(
     _assign_parents(found, attributions)
     if links:
         _assign_links(attributions, links, sentences, found)
+        credits = [a for _, a in _credit_lines(ctx, links, found)] + _linked_conjuncts(text, attributions, links)
+        if credits:
+            attributions = _merge_in_order(attributions, credits)
     return attributions
+
+
+def _linked_conjuncts(text: str, atts: list[Attribution], links: list[Link]) -> list[Attribution]:
+    """"according to data compiled from <a>census records</a> and <a>the state's crime
+    records</a>": each linked part of a coordinated source is a source of its own."""
+    out = []
+    ordered = sorted(links, key=lambda l: l.start)
+    starts = [l.start for l in ordered]
+    for a in atts:
+        if len(a.source) != 1:
+            continue
+        s0, s1 = a.source[0]
+        inside = [l for l in ordered[bisect_left(starts, s0) : bisect_left(starts, s1)]
+                  if l.end <= s1 and not navigation_reason(l.href, l.text)]
+        hrefs = {l.href for l in inside}
+        if len(hrefs) < 2:
+            continue
+        for l in inside:
+            if l.href == a.link:
+                continue
+            between = text[s0:l.start]
+            if " and " not in between and "," not in between:
+                continue
+            name, kind = canonical_source(text[l.start : l.end])
+            out.append(Attribution(source=[(l.start, l.end)], cue=list(a.cue), content=list(a.content), source_name=name,
+                                   kind=kind, link=l.href, parent=a.parent))
+            hrefs.discard(l.href)
+    return out
+
+
+def _merge_in_order(attributions: list[Attribution], more: list[Attribution]) -> list[Attribution]:
+    """Add attributions and keep the list in text order, parents re-pointed."""
+    order = sorted(range(len(attributions) + len(more)), key=lambda i: (attributions + more)[i].start)
+    every = attributions + more
+    new_index = {old: new for new, old in enumerate(order)}
+    merged = [every[i] for i in order]
+    for a in merged:
+        if a.parent is not None:
+            a.parent = new_index.get(a.parent)
+    return merged
+
+
+# "Kenneth Frazier, CEO of Merck on CNBC", "Tim Cook, CEO of Apple to employees via MacRumors",
+# "Evan Spiegel, CEO of Snap (as excerpted by the Information)": a line of its own that credits
+# the words below it to a person and names, with a link, where they were published.
+_CREDIT_LINE = re.compile(
+    r"^(?P<who>[A-Z][^:;!?()“”\"]{1,90}?)\s*"
+    r"(?:(?P<cue1>(?:(?:to|in)\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|their\s+)?[a-z]+(?:\s+[a-z]+)?\s+)?(?:via|on|in|from))\s+"
+    r"(?P<venue1>(?:the\s+)?[^:;!?()“”\"]{1,50}?)"
+    r"|\(\s*(?P<cue2>(?:as\s+)?(?:excerpted|excepted|published|reported|quoted|shared|posted|first\s+reported|obtained)\s+by|via|from)\s+"
+    r"(?P<venue2>[^)]{1,50})\))"
+    r"\s*[:.]?\s*$"
+)
+_CREDIT_WHO_WORDS = re.compile(r"[A-Za-z][\w’'.&-]*")
+
+
+def _credit_lines(ctx: _Context, links: list[Link], found: list[Found]) -> list[tuple[Found, Attribution]]:
+    """Credit lines: a short paragraph naming a person (and title) and, linked, the venue
+    that published the words that follow ("X, CEO of Y on LinkedIn")."""
+    out = []
+    taken = {(s, e) for f in found for s, e in f.cue}
+    ordered = sorted(links, key=lambda l: l.start)
+    starts = [l.start for l in ordered]
+    sent_starts = [x.start for x in ctx.sentences]
+    for p, (p0, p1) in enumerate(ctx.paragraphs):
+        line = ctx.text[p0:p1]
+        if len(line) > 160 or "\n" in line.strip():
+            continue
+        m = _CREDIT_LINE.match(line.strip())
+        if m is None:
+            continue
+        lead = len(line) - len(line.lstrip())
+        who = m.group("who").rstrip(" ,")
+        words = _CREDIT_WHO_WORDS.findall(who)
+        if not words or len(words) > 12 or sum(w[:1].isupper() for w in words) < 2:
+            continue
+        if any(w.lower() in lx.CUE_FORMS and w.lower() not in lx.AMBIGUOUS_FORMS for w in words):
+            continue  # a clause with a reporting verb of its own, not a credit line
+        venue = "venue1" if m.group("venue1") else "venue2"
+        cue = "cue1" if m.group("cue1") else "cue2"
+        v0, v1 = p0 + lead + m.start(venue), p0 + lead + m.end(venue)
+        c0 = p0 + lead + m.start(cue)
+        linked = [l for l in ordered[max(0, bisect_left(starts, v0) - 1) : bisect_left(starts, v1)] if l.start < v1 and l.end > v0]
+        if not linked or any(s <= c0 < e for s, e in taken):
+            continue
+        # what is credited: the paragraphs below, up to the next short line
+        content = []
+        for q in range(p + 1, min(len(ctx.paragraphs), p + 8)):
+            q0, q1 = ctx.paragraphs[q]
+            if q1 - q0 < 160 and _CREDIT_LINE.match(ctx.text[q0:q1].strip()):
+                break
+            content.append((q0, q1))
+        content = content or [(v0, v1)]
+        sentence = max(0, bisect_right(sent_starts, p0 + lead) - 1)
+        w0 = p0 + lead
+        f = Found([(w0, w0 + len(who))], [(c0, v1)], content, sentence)
+        name, kind = canonical_source(who)
+        hrefs = [l.href for l in linked if not navigation_reason(l.href, l.text)]
+        if not hrefs:
+            continue
+        a = Attribution(source=[(w0, w0 + len(who))], cue=[(c0, v1)], content=content, source_name=name, kind=kind, link=hrefs[0])
+        out.append((f, a))
+    return out
 
 
 def _clean_spans(spans: list[Span], n: int) -> list[Span]:
@@ -165,7 +273,7 @@ class _Context(AccordingRules, VerbRules, QuoteRules, UnnamedRules):
         out: list[Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions):
+        for rule in (self._according_to, self._as_reported_by, self._by_reckoning, self._named_statement, self._based_on, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if len(out) > 1:
@@ -359,8 +467,16 @@ def _count_at_least(descending: list[int], value: int) -> int:
 
 
 def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Sentence], found: list[Found]) -> None:
-    """The link on the source's name, else on the cue, else in the content or sentence."""
-    ordered = sorted(links, key=lambda l: l.start)
+    """The link on the source's name, else on the cue, else in the content or sentence.
+
+    Never a link whose target lists stories rather than carrying one (a tag, topic, team,
+    search or home page: ``navigation_reason``); in the content or sentence never an anchor
+    that only names something ("at <a>Sheffield United</a>"), unless it names the linked
+    site itself ("told the <a>Harbour Times</a>"); and for unnamed sources ("a spokesman
+    said") only a link on their own words.
+    """
+    usable = [l for l in links if not navigation_reason(l.href, l.text)]
+    ordered = sorted(usable, key=lambda l: l.start)
     starts = [l.start for l in ordered]
 
     # A link on another attribution's source or cue is that attribution's: "according to
@@ -385,22 +501,25 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
             owners_cache[k] = tuple(found_owners)
         return owners_cache[k]
 
-    def in_spans(spans: list[Span], me: int | None = None) -> str | None:
-        """The first link in spans; with ``me``, not one on another attribution's source or cue."""
+    def in_spans(spans: list[Span], me: int | None = None, names: bool = True) -> str | None:
+        """The first link in spans; with ``me``, not one on another attribution's source or cue;
+        without ``names``, not an anchor that only names something."""
         for s, e in spans:
             i = max(0, bisect_right(starts, s) - 1)
             while i < len(ordered) and ordered[i].start < e:
                 link = ordered[i]
-                if link.end > s and link.start < e and (me is None or all(o == me for o in owners(i))):
+                if link.end > s and link.start < e and (me is None or all(o == me for o in owners(i))) and (
+                    names or not is_name_anchor(link.text) or domain_matches_source(link.href, link.text)
+                ):
                     return link.href
                 i += 1
         return None
 
     for me, (a, f) in enumerate(zip(atts, found)):
         href = in_spans(a.source) or in_spans(a.cue)
-        if href is None:
+        if href is None and a.kind != "anonymous":
             sent = sentences[f.sentence] if 0 <= f.sentence < len(sentences) else None
-            href = in_spans(a.content, me) or (in_spans([(sent.start, sent.end)], me) if sent else None)
+            href = in_spans(a.content, me, names=False) or (in_spans([(sent.start, sent.end)], me, names=False) if sent else None)
         a.link = href
 
 

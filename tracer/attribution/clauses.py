@@ -331,7 +331,9 @@ def verb_context(toks, i) -> bool:
         k = i - 1
         while k > 0 and i - k <= 6 and (toks[k].text[:1].isupper() or toks[k].low in lx.DETERMINERS or toks[k].low in lx.PRONOUNS or _source_noun(toks[k].low)):
             k -= 1
-        if k < i - 1 and (toks[k].text == "," or toks[k].text in QUOTE_TOKENS) and not toks[k].quoted and prev not in ("meeting", "news", "press", "media", "court", "police", "medical", "field", "program", "programme", "release"):
+        if k < i - 1 and (toks[k].text == "," or toks[k].text in QUOTE_TOKENS) and not toks[k].quoted and not (
+            toks[i - 1].text.islower() and prev in ("meeting", "news", "press", "media", "court", "police", "medical", "field", "program", "programme", "release")
+        ):  # "press reports." is a noun; "the Associated Press reports." is a name and its verb
             return True
     if nxt.endswith("ly") and i + 2 < len(toks) and _is_adverb(toks[i + 1]):
         nxt_word = toks[i + 2].low  # "talked glowingly about"

@@ -18,7 +18,7 @@ from tracer.models import Span
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
 HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"allegedly", "purportedly", "reputedly", "according", "citing", "cited", "reportedly", "asked"} | set(
-    "poll polls survey surveys study report statement interview video letter memo filing documents document analysis put".split()
+    "poll polls survey surveys study report statement interview video letter memo filing documents document analysis put count tally estimate announcement based adapted".split()
 )
 WORD = re.compile(r"[A-Za-z]+")
 ABBREV_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Col|Lt|Sgt|Capt|Prof|Rev|St|Jr|Sr)|\b[A-Z])\.$")
@@ -94,9 +94,28 @@ PHRASE_CUES = re.compile(
     r"(?:support|concern|concerns|opposition|doubt|doubts|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness)(?: for| about| over| with| in| at)?"
     r"|(?:throw|threw|throws|thrown|throwing) (?:his|her|their|its) (?:full )?(?:support|weight) behind"
     r"|(?:give|gave|gives|given|giving) (?:his|her|their|its) (?:full )?(?:support|backing|blessing|endorsement) to"
+    # a communication done with a light verb: "issued a similar threat", "made false claims about",
+    # "penned a letter", "has released data", "compiled a detailed report"
+    r"|(?:issue|issues|issued|issuing|make|makes|made|making|send|sends|sent|sending|pen|pens|penned|penning"
+    r"|write|writes|wrote|written|writing|publish|publishes|published|publishing|release|releases|released|releasing"
+    r"|compile|compiles|compiled|compiling|file|files|filed|filing|put out|puts out) "
+    r"(?:(?:a|an|the|its|his|her|their|new|similar|false|several|detailed|joint|open|formal|fresh|public|written|"
+    r"further|repeated|misleading|unfounded|baseless|separate|brief|lengthy|short) )*"
+    r"(?:statement|statements|warning|warnings|threat|threats|claim|claims|letter|letters|memo|memos|report|reports|"
+    r"data|figures|announcement|appeal|appeals|pledge|ultimatum|complaint|complaints|op-ed|guidance|advisory|notice)"
+    r"(?: (?:about|that|on|to|for))?"
     r")\b"
 )
-PHRASE_HINT = re.compile(r"\b(?:clear|case|shot|shots|swipe|swipes|jab|jabs|aim|issue|weigh|weighs|weighed|weighing|lash|lashes|lashed|lashing|rail|railed|rails|railing|concerns|questions|doubts|alarm|alarms|support|concern|opposition|doubt|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness|backing|blessing|endorsement|weight)\b")
+LIGHT_VERBS = frozenset(
+    """issue issues issued issuing make makes made making send sends sent sending pen pens penned penning write writes
+    wrote written writing publish publishes published publishing release releases released releasing compile compiles
+    compiled compiling file files filed filing put puts""".split()
+)
+COMMUNICATION_NOUNS = frozenset(
+    """statement statements warning warnings threat threats claim claims letter letters memo memos report reports data
+    figures announcement appeal appeals pledge ultimatum complaint complaints op-ed guidance advisory notice""".split()
+)
+PHRASE_HINT = re.compile(r"\b(?:statement|statements|warning|warnings|threat|threats|claims|letter|letters|memo|memos|data|figures|announcement|appeal|pledge|ultimatum|complaint|op-ed|guidance|advisory|notice|report|reports|clear|case|shot|shots|swipe|swipes|jab|jabs|aim|issue|weigh|weighs|weighed|weighing|lash|lashes|lashed|lashing|rail|railed|rails|railing|concerns|questions|doubts|alarm|alarms|support|concern|opposition|doubt|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness|backing|blessing|endorsement|weight)\b")
 QUESTION_STARTS = frozenset("to about if whether what why how who which when where for".split())
 SETTING_NOUNS = frozenset(
     """tweet tweets statement interview speech show program programme radio rally debate letter

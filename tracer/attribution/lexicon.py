@@ -28,7 +28,7 @@ emphasise estimate explain forecast indicate insist joke maintain mention note o
 point post predict proclaim promise propose quip reaffirm recall recount reiterate remark
 repeat reply report respond retort reveal scoff shout signal stress suggest testify
 tweet warn vow pledge acknowledge affirm agree assure inform notify remind mutter posit
-question wonder acknowledge concur urge demand insist ask confess reckon calculate project
+question wonder acknowledge concur urge encourage advise demand insist ask confess reckon calculate project
 rule opine
 """
 _SPEECH_IRREGULAR = {
@@ -161,13 +161,13 @@ AMBIGUOUS_FORMS = frozenset(
 # Verbs whose content may be an infinitive: "pledged to stay", "declined to comment".
 INFINITIVE_LEMMAS = frozenset(
     """promise pledge vow agree threaten refuse decline seek offer plan intend want hope
-    expect urge ask vote aim decide strive attempt""".split()
+    expect urge encourage advise ask vote aim decide strive attempt""".split()
 )
 
 # Verbs that need "that", a quote or a colon before their content counts ("agreed to
 # impose" and "did not respond to requests" are not attributions).
 WEAK_LEMMAS = frozenset(
-    """respond reply answer agree continue promise ask urge vow pledge demand question
+    """respond reply answer agree continue promise ask urge encourage advise vow pledge demand question
     wonder concur comment signal project rule calculate charge counter post tweet
     testify recall point forecast show find learn hear regret
     prefer wish guess figure imagine realize realise understand know feel expect hope
@@ -175,7 +175,7 @@ WEAK_LEMMAS = frozenset(
 )
 
 # Verbs whose first object is the hearer, not the content: "told reporters that ...".
-HEARER_LEMMAS = frozenset("tell inform notify remind assure warn ask urge answer".split())
+HEARER_LEMMAS = frozenset("tell inform notify remind assure warn ask urge encourage advise answer".split())
 
 # Participles that hang the content on the sentence's subject: "..., saying that ...".
 PARTICIPLE_CUES = frozenset(

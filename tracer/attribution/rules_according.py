@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tracer.attribution import lexicon as lx
 from tracer.attribution.clauses import (
     QUOTE_TOKENS,
     SURVEY_WORDS,
@@ -17,6 +18,11 @@ from tracer.attribution.rules_context import RuleContext
 from tracer.attribution.sources import (
     head_index,
 )
+
+
+_DAY_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight week month year".split()
+) | frozenset("january february march april may june july august september october november december".split())
 
 
 class AccordingRules(RuleContext):
@@ -167,3 +173,92 @@ class AccordingRules(RuleContext):
             return
         used.update(range(start, comma))
         yield Found([(toks[start + 1].start, toks[comma - 1].end)], [(toks[start].start, toks[start].end)], [(toks[comma + 1].start, end)], index)
+
+    # "By CNN's count, ...", "by the agency's estimate": the reckoning is the source's
+    _RECKONINGS = frozenset("count counts tally tallies estimate estimates calculation calculations reckoning math analysis tracking measure".split())
+
+    def _by_reckoning(self, index, toks, used, out):
+        n = len(toks)
+        for i in range(n - 3):
+            if toks[i].low != "by" or toks[i].quoted or i in used:
+                continue
+            j = i + 1
+            if toks[j].low in ("the", "a", "an"):
+                j += 1
+            k = j
+            while k < n and k - j < 6 and toks[k].low not in ("’s", "'s") and not toks[k].low.endswith(("’s", "'s")) and toks[k].text not in ",.;":
+                k += 1
+            if k >= n - 1:
+                continue
+            if toks[k].low in ("’s", "'s"):
+                name_end, noun = k, k + 1
+            elif toks[k].low.endswith(("’s", "'s")):
+                name_end, noun = k + 1, k + 1
+            else:
+                continue
+            while noun < n and toks[noun].low in ("own", "latest", "new", "initial", "preliminary", "rough", "official", "unofficial"):
+                noun += 1
+            if noun >= n or toks[noun].low not in self._RECKONINGS or name_end <= j or not toks[j].text[:1].isupper():
+                continue
+            if toks[j].low.rstrip("’'s") in _DAY_NAMES or toks[j].low in _DAY_NAMES:
+                continue  # "by Friday's count": a time, not a source
+            content = self._content_around(index, toks, i, noun + 1)
+            if not content:
+                continue
+            used.update(range(i, noun + 1))
+            src_end = toks[name_end - 1].end
+            if toks[name_end - 1].low.endswith(("’s", "'s")) and toks[name_end - 1].low not in ("’s", "'s"):
+                src_end -= 2
+            yield Found([(toks[j].start, src_end)], [(toks[i].start, toks[i].end), (toks[noun].start, toks[noun].end)], content, index)
+
+    # "the MTA's announcement on Thursday that it will ...": a statement named by its noun
+    _STATEMENT_NOUNS = frozenset(
+        "announcement statement claim claims warning pledge promise admission assertion insistence suggestion revelation confirmation prediction forecast finding findings conclusion decision".split()
+    )
+
+    def _named_statement(self, index, toks, used, out):
+        n = len(toks)
+        for i in range(1, n - 2):
+            if toks[i].low not in self._STATEMENT_NOUNS or toks[i].quoted or i in used:
+                continue
+            k = i - 1
+            if toks[k].low not in ("’s", "'s"):
+                continue
+            s = k - 1
+            while s >= 0 and k - s <= 6 and (toks[s].text[:1].isupper() or toks[s].low in ("of", "&")) and not toks[s].quoted:
+                s -= 1
+            s += 1
+            if s >= k or not toks[s].text[:1].isupper():
+                # "the port authority's announcement": a definite description names it too
+                the = next((m for m in range(k - 1, max(-1, k - 5), -1) if toks[m].low == "the"), None)
+                if the is None or the == k - 1 or any(not toks[m].text.isalpha() or toks[m].low in lx.CUE_FORMS for m in range(the + 1, k)):
+                    continue
+                s = the + 1
+            that = next((m for m in range(i + 1, min(n, i + 8)) if toks[m].low == "that" and not toks[m].quoted), None)
+            if that is None or that + 1 >= n or any(toks[m].text in ",;.()" for m in range(i + 1, that)):
+                continue
+            end = self._content_end(index, toks, that + 1)
+            if end <= toks[that + 1].start:
+                continue
+            used.update(range(s, that + 1))
+            yield Found([(toks[s].start, toks[k - 1].end)], [(toks[i].start, toks[i].end)], [(toks[that + 1].start, end)], index)
+
+    # "This post is based on a recent piece ...", "adapted from a report by ..."
+    def _based_on(self, index, toks, used, out):
+        n = len(toks)
+        for i in range(1, n - 2):
+            t = toks[i]
+            if t.quoted or i in used:
+                continue
+            if t.low == "based" and toks[i + 1].low == "on" or t.low in ("adapted", "drawn", "excerpted", "taken") and toks[i + 1].low == "from":
+                if toks[i - 1].low not in ("is", "was", "are", "were", "been", "’s", "'s", "largely", "partly", "loosely"):
+                    continue
+                src_end = np_forward(toks, i + 2)
+                if src_end <= i + 2:
+                    continue
+                subj_start = next((m + 1 for m in range(i - 1, -1, -1) if toks[m].text in ",;:"), 0)
+                if subj_start >= i - 1:
+                    continue
+                used.update(range(i, src_end))
+                yield Found([(toks[i + 2].start, toks[src_end - 1].end)], [(t.start, toks[i + 1].end)],
+                            [(toks[subj_start].start, toks[i - 1].start - 1 if toks[i - 1].start > toks[subj_start].start else toks[i - 1].end)], index)

@@ -32,6 +32,8 @@ from tracer.attribution.clauses import (
     verb_context,
 )
 from tracer.attribution.cues import (
+    COMMUNICATION_NOUNS,
+    LIGHT_VERBS,
     INVERTING_LEMMAS,
     NUMBER_WORDS,
     PASSIVE_BY_LEMMAS,
@@ -75,6 +77,10 @@ class VerbRules(RuleContext):
             subj = subject_before(toks, cue_start)
             if subj is None or any(k in used for k in range(*subj)):
                 continue
+            if lows[i] in LIGHT_VERBS and (lows[last] in COMMUNICATION_NOUNS or last > i and lows[last - 1] in COMMUNICATION_NOUNS):
+                if any(t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS and not t.quoted for t in toks[last + 1 :]):
+                    continue  # "issued a statement saying ...": the later cue carries what was said
+                last = i  # "issued a similar threat": the verb is the cue, what it issued the content
             c0 = last + 1
             if c0 >= n or toks[c0].text in ".!?":
                 continue
@@ -172,12 +178,12 @@ class VerbRules(RuleContext):
         if c0 is None:
             return None
         lemma = lx.CUE_FORMS.get(toks[i].low, "")
-        if lemma in ("ask", "urge") and c0 < len(toks) and toks[c0].low != "to" and cue_end == i + 1:
+        if lemma in ("ask", "urge", "encourage", "advise") and c0 < len(toks) and toks[c0].low != "to" and cue_end == i + 1:
             # "asked workers to sign up", "urged Republicans to join": the hearer and the request
             to = next((m for m in range(c0 + 1, min(len(toks), c0 + 7)) if toks[m].low == "to"), None)
             if to is not None and not any(x.text in ",;:" or x.low in VERBISH or x.quoted for x in toks[c0:to]):
                 c0 = to
-        if lemma in ("ask", "urge") and c0 < len(toks) and toks[c0].low == "to" and c0 > cue_end:
+        if lemma in ("ask", "urge", "encourage", "advise") and c0 < len(toks) and toks[c0].low == "to" and c0 > cue_end:
             c0 = cue_end  # the hearer belongs to the request
             infinitive_hearer = True
         else:

@@ -119,8 +119,12 @@ def _keyword_page(segments: list[str], anchor: str) -> bool:
     if not slug or len(slug) > 3 or not words or len(words) > 4 or _STORY_ID.search(segments[-1]):
         return False
     stems = {_stem(w) for w in words}
-    return all(_stem(w) in stems or any(s.startswith(_stem(w)) or _stem(w).startswith(s) for s in stems if len(s) >= 4)
-               for w in slug)
+
+    def same(w: str) -> bool:
+        w = _stem(w)
+        return w in stems or len(w) >= 4 and any(s.startswith(w) or w.startswith(s) for s in stems if len(s) >= 4)
+
+    return all(len(w) >= 3 and same(w) for w in slug)
 
 
 def navigation_reason(href: str, anchor: str = "", page_url: str | None = None) -> str | None:
