@@ -120,15 +120,19 @@ def test_inside_other_content_matches_the_all_pairs_definition(case, cues):
 
 
 def _links_by_pairs(atts, links, sentences, found):
-    ordered = sorted(links, key=lambda l: l.start)
+    # issue 15: never a listing/home page; in content or sentence never a name-only anchor; unnamed sources own words only
+    from tracer.web.urls import domain_matches_source, is_name_anchor, navigation_reason
+
+    ordered = sorted((l for l in links if not navigation_reason(l.href, l.text)), key=lambda l: l.start)
     starts = [l.start for l in ordered]
 
-    def in_spans(spans, taken=()):
+    def in_spans(spans, taken=(), names=True):
         for s, e in spans:
             i = max(0, bisect_right(starts, s) - 1)
             while i < len(ordered) and ordered[i].start < e:
                 link = ordered[i]
-                if link.end > s and link.start < e and not any(link.end > ts and link.start < te for ts, te in taken):
+                if link.end > s and link.start < e and not any(link.end > ts and link.start < te for ts, te in taken) and (
+                        names or not is_name_anchor(link.text) or domain_matches_source(link.href, link.text)):
                     return link.href
                 i += 1
         return None
@@ -137,10 +141,10 @@ def _links_by_pairs(atts, links, sentences, found):
     out = []
     for a, f in zip(atts, found):
         href = in_spans(a.source) or in_spans(a.cue)
-        if href is None:
+        if href is None and a.kind != "anonymous":
             taken = [span for owner, span in named if owner != id(a)]
             sent = sentences[f.sentence] if 0 <= f.sentence < len(sentences) else None
-            href = in_spans(a.content, taken) or (in_spans([(sent.start, sent.end)], taken) if sent else None)
+            href = in_spans(a.content, taken, False) or (in_spans([(sent.start, sent.end)], taken, False) if sent else None)
         out.append(href)
     return out
 
@@ -149,7 +153,9 @@ def _links_by_pairs(atts, links, sentences, found):
 @given(attributions(), st.lists(span, max_size=8))
 def test_links_match_the_all_pairs_definition(case, link_spans):
     atts, found = case
-    links = [Link(href=f"https://l{i}.example/", text="", start=s, end=e) for i, (s, e) in enumerate(link_spans)]
+    # story pages and, now and then, a tag page or a name-only anchor (issue 15's filters)
+    links = [Link(href=f"https://l{i}.example/" + ("tag/x" if i % 3 == 2 else f"news/2023/story-{i}"),
+                  text="Ashby Town" if i % 4 == 3 else "said", start=s, end=e) for i, (s, e) in enumerate(link_spans)]
     sentences = [Sentence(start=k * 20, end=k * 20 + 20, paragraph=0) for k in range(4)]
     expected = _links_by_pairs(atts, links, sentences, found)
     _assign_links(atts, links, sentences, found)
