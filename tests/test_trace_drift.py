@@ -88,7 +88,7 @@ def test_press_release_to_journal_page_with_doi(web_warc, tmp_path):
     ]
     journal = hops[2]
     assert journal["doi"] == "10.5555/jch.2021.0412" and journal["journal"] == "Journal of Coastal Health"
-    assert journal["published"] == "2021/10/28"
+    assert journal["published"] == "2021-10-28"  # citation_publication_date 2021/10/28, as ISO 8601
     assert journal["title"].startswith("Vitamin D deficiency among adults in coastal towns of Meridia")
     # "Results:" opens the abstract's paragraph: a label, not a source
     assert journal["evidence"].startswith("Results: Of 2,140 adults") and "(23.4%)" in journal["evidence"]

@@ -671,14 +671,21 @@ def attributions_cmd(inputs, is_text, base_url, archives, offline, allow_private
     """
     import json
 
+    from contextlib import nullcontext
+
     from tracer.attribution.attribute import format_attributions_text
     from tracer.page import analyse_input
-    from tracer.web.fetch import Fetcher
 
     results = []
-    # one fetcher for every URL input: robots.txt, pacing and the guard as in tracer fetch
-    with Fetcher(archives=archives, offline=offline, allow_private=allow_private, timeout=timeout, delay=delay,
-                 max_bytes=max_bytes, user_agent=user_agent) as fetcher:
+    if any("://" in name for name in inputs):
+        from tracer.web.fetch import Fetcher
+
+        # one fetcher for every URL input: robots.txt, pacing and the guard as in tracer fetch
+        opened = Fetcher(archives=archives, offline=offline, allow_private=allow_private, timeout=timeout,
+                         delay=delay, max_bytes=max_bytes, user_agent=user_agent)
+    else:
+        opened = nullcontext(None)  # files only: no fetcher (and none of its imports) is needed
+    with opened as fetcher:
         for name in inputs:
             data = _read_input(name, fetcher)
             result = analyse_input(name, data, is_text=is_text, base_url=base_url)

@@ -118,6 +118,7 @@ class Document:
     author: str | None = None
     published: str | None = None  # ISO date or datetime as the page gives it
     modified: str | None = None
+    published_source: str | None = None  # where the date came from: metadata, url, visible, htmldate
     canonical: str | None = None
     lang: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # other metadata (citation_doi, ...)

@@ -387,10 +387,10 @@ class _Walk:
                                               fetch_id=hop.fetch_id)
         hop.title = doc.title
         _note_unread(hop, doc)  # issue 17: a page only partly read (nesting past the parser's depth) says so
-        day, date_source = page_date(doc.published, result.text)
+        day, date_source = page_date(doc.published, result.text, doc.published_source)
         hop.published = doc.published or (day.isoformat() if day else None)
-        if date_source == "visible":
-            hop.extra["date_source"] = "visible"
+        if date_source not in (None, "metadata"):
+            hop.extra["date_source"] = date_source  # url, visible or htmldate: not the page's metadata
         self._describe_source(hop, doc, depth)
         hop.extra.pop("date_order", None)
         if "date-order" in hop.flags:

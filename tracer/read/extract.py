@@ -1,80 +1,79 @@
 """Read a page: its main text as paragraphs and sentences, the links inside it, its metadata.
 
-The HTML is parsed once, with lxml, and never executed. The main text is
-the block of paragraphs a reader would call the article (readability-style
-scoring of paragraph containers); navigation, footers, related-article lists
-and link-dense blocks are left out so that their links are never followed.
+The HTML is parsed once, with lxml, and never executed. One walk cuts the page into
+segments (a paragraph-level element; a run of text and inline elements between the block
+children of a container, as in ``<div>`` paragraphs; text between two line breaks),
+builds the whole page's text once with every link's anchor span, and sums for every
+element the text, link text and prose below it. The main text is then chosen:
+
+1. a segment is prose when it is long enough or a sentence and not mostly links (a
+   sentence that is mostly one link still is: its own words are prose); readers'
+   comments never are;
+2. the container is scored as readability does (a paragraph's weight to its parent,
+   less to the next ones up; list items less than paragraphs; inside an ``<article>``
+   more), then widened to the element holding the whole article while what the parent
+   adds reads as prose (a body split over several blocks, every story of a stream page),
+   with its high-scoring siblings;
+3. inside it, segments under a navigation, footer, sharing, related-items or comments
+   element are left out, unless that element holds the article (``<article>``, ``<main>``,
+   ``<h1>``, ``articleBody``, or most of the page's prose: a page-wide ``<form>``, a
+   wrapper named "page-ad-margins"), and so are lists of links;
+4. when this finds too little on a page with much text, trafilatura chooses instead, and
+   its choice is read by the same walk, so text and link spans are built the same way.
+
+Links are resolved only for the segments kept; their spans index the returned text.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from dataclasses import dataclass
 from urllib.parse import urljoin, urldefrag, urlsplit
 
 import lxml.etree
-import lxml.html
 
-from tracer.models import Attribution, Document, Link
-from tracer.safe import clean_text
-from tracer.web.encoding import decode_text
+from tracer.models import Document, Link
+from tracer.read.dates import read_dates
+from tracer.read.html import parse_html, parse_tree_checked, text_of as _text_of  # noqa: F401  (parse_html: for callers)
 from tracer.read.sentences import split_sentences
 
-# Never part of the article text.
-_DROP_TAGS = (
-    "script", "style", "noscript", "template", "svg", "iframe", "form", "nav",
-    "footer", "aside", "button", "select", "textarea", "object", "embed", "canvas",
-    "figure", "menu", "dialog",
+# Removed before reading: never text a reader sees as the article.
+_JUNK_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea",
+    "object", "embed", "canvas", "dialog", "input", "option", "map", "audio", "video", "head",
+    "math", "link", "meta",
 )
-_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "dd"}
+# Elements that start a new paragraph.
+_BLOCK = frozenset(
+    """address article aside blockquote body center dd details dir div dl dt fieldset figcaption
+    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section
+    summary table tbody td tfoot th thead tr ul caption html""".split()
+)
+# Kinds of container that hold page furniture, by tag.
+_FURNITURE_TAGS = frozenset("nav footer aside menu form figure figcaption header".split())
+_MARKER_TAGS = frozenset(("article", "main", "h1"))
+_LIST_ITEM = frozenset(("li", "dd", "dt"))
+_HEADING = frozenset("h2 h3 h4 h5 h6".split())
 _BOILERPLATE_HINT = re.compile(
-    r"related|recommend|promo|share|social|newsletter|subscribe|comment|sidebar|footer|"
-    r"breadcrumb|advert|\bads?\b|cookie|popular|trending|more-stories|read-more|nav|menu",
+    r"related|recommend|promo|share|sharing|social|newsletter|subscri|comment|sidebar|footer|"
+    r"breadcrumb|advert|(?<![a-z])ads?(?![a-z])|cookie|popular|trending|more-stories|read-?more|"
+    r"(?<![a-z])nav|menu|caption|byline|author|tags?(?![a-z])|widget|signup|sign-up|toolbar|"
+    r"masthead|banner|disclaimer|copyright",
     re.I,
 )
+_COMMENTS_HINT = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus", re.I)
 _ARTICLE_HINT = re.compile(r"article|story|entry|post|content|body|text", re.I)
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_TERMINAL = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
+# Chinese and Japanese write words without spaces: two characters count as a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # C0/C1 control characters: an og:site_name carrying ESC sequences must not drive the user's terminal
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-# libxml2's nesting limit with XML_PARSE_HUGE (lxml's huge_tree); 256 without it, which real
-# pages built of nested layout blocks can pass. Past it the parser stops: the rest is not read.
-MAX_DEPTH = 2048
-
-
-def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
-    """Parse HTML leniently; None when there is nothing to parse."""
-    return parse_html_checked(html)[0]
-
-
-def parse_html_checked(html: str | bytes) -> tuple[lxml.html.HtmlElement | None, list[str]]:
-    """Parse HTML leniently: (root or None, problems met that left part of the page unread).
-
-    The parser never sees a character XML refuses (C0 controls, U+FFFE, U+FFFF, lone
-    surrogates) nor a terminal escape sequence: they are removed first, so that no later
-    step that builds or edits the tree (dropping a <script>, setting a tail) meets one.
-    """
-    if isinstance(html, bytes):
-        html = decode_text(html, "text/html")[0] or html.decode("utf-8", errors="replace")
-    if not html.strip():
-        return None, []
-    # lxml refuses str input that carries an XML encoding declaration: hand it UTF-8 bytes.
-    data = clean_text(html).encode("utf-8")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
-    try:
-        root = lxml.html.document_fromstring(data, parser=parser)
-    except (lxml.etree.ParserError, ValueError):
-        return None, []
-    problems = []
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message.lower() for e in parser.error_log):
-        problems.append(f"too-deep: the page nests elements more than {MAX_DEPTH} levels deep; the parser "
-                        "stopped there and the rest of the page was not read")
-    return root, problems
-
-
-def _meta(root: lxml.html.HtmlElement) -> dict[str, str]:
+def _meta(root) -> dict[str, str]:
     """<meta> values by lower-cased name/property (first one wins)."""
     values: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -85,7 +84,7 @@ def _meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     return values
 
 
-def _json_ld(root: lxml.html.HtmlElement) -> list[dict]:
+def _json_ld(root) -> list[dict]:
     """schema.org objects from <script type=application/ld+json> (read as data, never run)."""
     found: list[dict] = []
     for el in root.iter("script"):
@@ -139,7 +138,9 @@ def _absolute(base: str, href: str | None) -> str | None:
     return url
 
 
-def read_metadata(root: lxml.html.HtmlElement, url: str) -> dict[str, str | None]:
+def read_metadata(root, url: str, html: str | bytes | None = None) -> dict:
+    """Title, publisher, author, dates (published, where from, modified), canonical URL,
+    language and the citation/description tags of a parsed page."""
     meta = _meta(root)
     ld = _json_ld(root)
     articles = [o for o in ld if isinstance(o.get("@type"), str) and "Article" in o["@type"]] or ld
@@ -151,215 +152,413 @@ def read_metadata(root: lxml.html.HtmlElement, url: str) -> dict[str, str | None
         if "canonical" in (el.get("rel") or "").lower().split():
             canonical = _absolute(url, el.get("href"))
             break
-    published = _first(
-        meta.get("article:published_time"),
-        ld_get("datePublished") if isinstance(ld_get("datePublished"), str) else None,
-        meta.get("og:published_time"),
-        meta.get("date"),
-        meta.get("pubdate"),
-        meta.get("dc.date"),
-        meta.get("citation_publication_date"),
-        meta.get("citation_date"),
-    )
-    if not published:
-        time_el = next((t for t in root.iter("time") if t.get("datetime")), None)
-        published = time_el.get("datetime") if time_el is not None else None
+    dates = read_dates(root, url, meta, articles, html)
     return {
         "title": _first(
             meta.get("og:title"),
             _ld_name({"name": ld_get("headline")}) if ld_get("headline") else None,
-            title_el.text_content() if title_el is not None else None,
-            h1.text_content() if h1 is not None else None,
+            _text_of(title_el) if title_el is not None else None,
+            _text_of(h1) if h1 is not None else None,
         ),
         "publisher": _first(meta.get("og:site_name"), _ld_name(ld_get("publisher")), meta.get("citation_publisher")),
         "author": _first(meta.get("author"), meta.get("article:author"), _ld_name(ld_get("author")), meta.get("citation_author")),
-        "published": published,
-        "modified": _first(meta.get("article:modified_time"), ld_get("dateModified") if isinstance(ld_get("dateModified"), str) else None),
+        "published": _first(dates["published"]),
+        "published_source": dates["published_source"],
+        "modified": _first(dates["modified"]),
         "canonical": canonical or _absolute(url, meta.get("og:url")),
         "lang": _first(root.get("lang"), meta.get("og:locale")),
         "meta": {k: v for k, v in meta.items() if k.startswith("citation_") or k in ("description", "og:type", "dc.identifier")},
     }
 
 
-def _hinted_boilerplate(el: lxml.html.HtmlElement) -> bool:
-    hint = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''}"
-    return bool(hint.strip()) and bool(_BOILERPLATE_HINT.search(hint)) and not _ARTICLE_HINT.search(hint)
+# ---------------------------------------------------------------------------- segments
+
+_BLOCK_TUPLE = tuple(_BLOCK)
 
 
-def _strip_boilerplate(root: lxml.html.HtmlElement) -> None:
-    for el in list(root.iter(*_DROP_TAGS, "header")):
-        # A <header> inside the article may hold the headline only; drop it all the same.
-        if el.getparent() is not None:
-            el.drop_tree()
-    for el in list(root.iter("div", "section", "ul", "ol", "span", "p")):
-        if el.getparent() is not None and _hinted_boilerplate(el):
-            el.drop_tree()
+@dataclass
+class _Segment:
+    start: int
+    end: int
+    linked: int  # characters inside links
+    links: list[Link]  # hrefs as written; resolved when the segment is kept
+    path: tuple[int, ...]  # indexes of the enclosing elements, outermost first
+    tag: str  # tag of the element that owns the text
+    words: int = 0
+    prose: float = 0.0  # characters of prose (outside links) when the segment reads as prose
+    noise: float = 0.0  # characters that read as page furniture
 
 
-def _text_len(el: lxml.html.HtmlElement) -> int:
-    return len(_SPACE.sub(" ", el.text_content()).strip())
+class _Reader:
+    """One walk over the page: cuts it into segments, builds the whole page's text
+    (white space collapsed, the character span of every link's anchor kept) and sums,
+    for every element, the text, link text and prose below it."""
 
-
-def _main_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element whose paragraphs make up the article (readability-style scoring)."""
-    body = root.find("body")
-    body = body if body is not None else root
-    for path in (".//*[@itemprop='articleBody']", ".//article"):
-        found = [el for el in root.xpath(path) if _text_len(el) > 200]
-        if found:
-            return max(found, key=_text_len)
-    scores: dict[lxml.html.HtmlElement, float] = {}
-    for p in body.iter("p"):
-        length = _text_len(p)
-        if length < 25:
-            continue
-        parent = p.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + length
-        grand = parent.getparent()
-        if grand is not None:
-            scores[grand] = scores.get(grand, 0.0) + length / 2
-    if not scores:
-        return body
-    return max(scores, key=scores.get)
-
-
-class _TextBuilder:
-    """Builds the document text paragraph by paragraph, collapsing white space,
-    and keeps the character span of every link's anchor text."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
+    def __init__(self, special: dict | None = None) -> None:
+        self.special = special or {}  # element -> _COMMENTS, _ARTICLE or _MARKER (found by XPath, before the walk)
         self.parts: list[str] = []
         self.length = 0
-        self.paragraphs: list[tuple[int, int]] = []
         self.links: list[Link] = []
+        self.segments: list[_Segment] = []
+        self.elements: list = []
+        self.parent: list[int] = []
+        self.size: list[int] = []
+        self.linked: list[int] = []
+        self.prose: list[float] = []
+        self.prose_count: list[int] = []
+        self.score: list[float] = []
+        self.stack: list[int] = []
+        self.in_article: list[bool] = []  # inside an <article> or articleBody element (not a comment)
+        self.holders: set[int] = set()  # elements holding an article marker (<article>, <main>, <h1>, articleBody)
         self._pending_space = False
         self._para_start = 0
+        self._anchor: str | None = None  # href of an enclosing link that holds whole blocks
+        self._comments = False  # inside a comments section
+        self._text: str | None = None
 
+    # -- text building
     def _append(self, chunk: str) -> None:
-        if not chunk:
-            return
         if chunk[0].isspace():
             self._pending_space = True
         words = chunk.split()
         if not words:
             return
         text = " ".join(words)
-        if self._pending_space and self._para_len() > 0:
+        if self._pending_space and self.length > self._para_start:
             text = " " + text
         self.parts.append(text)
         self.length += len(text)
         self._pending_space = chunk[-1].isspace()
 
-    def _para_len(self) -> int:
-        return self.length - self._para_start
-
-    def _walk(self, el: lxml.html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+    def _inline(self, el, depth: int = 0) -> None:
+        tag = el.tag
         if tag == "br":
             self._pending_space = True
-        href = _absolute(self.base_url, el.get("href")) if tag == "a" else None
-        if href and self._pending_space and self._para_len() > 0:
+            return
+        if depth > _DEEPEST_INLINE:  # inline elements nested past reason: their text, without structure
+            self._append(_text_of(el) or " ")
+            return
+        href = el.get("href") if tag == "a" else None
+        if href and self._pending_space and self.length > self._para_start:
             # the space before the anchor belongs outside the anchor span
             self.parts.append(" ")
             self.length += 1
             self._pending_space = False
         start = self.length
-        self._append(el.text or "")
+        if el.text:
+            self._append(el.text)
         for child in el:
-            self._walk(child)
-            self._append(child.tail or "")
+            if isinstance(child.tag, str):
+                self._inline(child, depth + 1)
+            if child.tail:
+                self._append(child.tail)
         if href and self.length > start:
-            # the anchor text is filled in once the whole text is built
             self.links.append(Link(href=href, text="", start=start, end=self.length))
 
-    def add_block(self, el: lxml.html.HtmlElement) -> None:
-        if self.paragraphs:
+    def _flush(self, run: list, tag: str, owner: int) -> _Segment | None:
+        sep = 2 if self.length else 0
+        if sep:
             self.parts.append("\n\n")
             self.length += 2
-        self._para_start = self.length
+        self._para_start = start = self.length
+        first_part = len(self.parts)
         self._pending_space = False
-        self._walk(el)
-        if self.length == self._para_start:  # empty block: take the separator back
-            if self.paragraphs:
+        first_link = len(self.links)
+        for item in run:
+            if isinstance(item, str):
+                self._append(item)
+            else:
+                self._inline(item)
+        if self.length == start:  # nothing but white space: take the separator back
+            if sep:
                 self.parts.pop()
                 self.length -= 2
-            return
-        self.paragraphs.append((self._para_start, self.length))
+            del self.links[first_link:]
+            return None
+        if self._anchor:  # a block inside a link (a teaser card): the whole segment is link text
+            del self.links[first_link:]
+            self.links.append(Link(href=self._anchor, text="", start=start, end=self.length))
+        links = self.links[first_link:]
+        linked = 0
+        for link in links:
+            linked += link.end - link.start
+        seg = _Segment(start, self.length, linked, links, tuple(self.stack), tag)
+        _classify("".join(self.parts[first_part:]), seg)
+        if self._comments and seg.prose:  # readers' comments are not the article's prose
+            seg.prose, seg.noise = 0.0, float(seg.end - seg.start)
+        self.segments.append(seg)
+        self.size[owner] += seg.end - seg.start
+        self.linked[owner] += linked
+        if seg.prose:
+            self.prose[owner] += seg.prose
+            self.prose_count[owner] += 1
+        return seg
+
+    # -- the walk
+    def walk(self, el) -> None:
+        idx = len(self.elements)
+        self.elements.append(el)
+        self.parent.append(self.stack[-1] if self.stack else -1)
+        self.size.append(0)
+        self.linked.append(0)
+        self.prose.append(0.0)
+        self.prose_count.append(0)
+        self.score.append(0.0)
+        self.in_article.append(self.in_article[self.stack[-1]] if self.stack else False)
+        self.stack.append(idx)
+        tag = el.tag
+        outer_comments = self._comments
+        kind = self.special.get(el)
+        if kind is not None and not outer_comments:
+            if kind == _COMMENTS:
+                self._comments = True
+            else:  # the article's markers: <article>, articleBody, <main>, <h1>
+                self.holders.update(self.stack)
+                if kind == _ARTICLE:
+                    self.in_article[idx] = True
+        outer_anchor = self._anchor
+        if tag == "a" and not outer_anchor:
+            self._anchor = el.get("href") or None
+        owned: list[_Segment] = []
+        run: list = []
+        content = False  # does the run hold more than white space?
+        if el.text:
+            run.append(el.text)
+            content = not el.text.isspace()
+        last_br = False
+        children = el
+        if len(self.stack) > _DEEPEST_BLOCK and len(el):
+            # nested past reason (a hostile page; Python's stack): the rest is one block of text
+            children = ()
+            whole = _text_of(el)
+            run = [whole] if whole else []
+            content = bool(whole) and not whole.isspace()
+        for child in children:
+            ctag = child.tag
+            if not isinstance(ctag, str):
+                pass
+            elif ctag in _BLOCK or (len(child) and next(child.iter(*_BLOCK_TUPLE), None) is not None):
+                if content:
+                    seg = self._flush(run, tag, idx)
+                    if seg is not None:
+                        owned.append(seg)
+                run = []
+                content = last_br = False
+                self.walk(child)
+            elif ctag == "br":
+                if last_br:  # two line breaks: a paragraph break
+                    if content:
+                        seg = self._flush(run, tag, idx)
+                        if seg is not None:
+                            owned.append(seg)
+                    run = []
+                    content = last_br = False
+                else:
+                    run.append(child)
+                    last_br = True
+            else:
+                run.append(child)
+                content = True
+                last_br = False
+            tail = child.tail
+            if tail:
+                run.append(tail)
+                if not tail.isspace():
+                    content = True
+                    last_br = False
+        if content:
+            seg = self._flush(run, tag, idx)
+            if seg is not None:
+                owned.append(seg)
+        self._anchor = outer_anchor
+        self._comments = outer_comments
+        self.stack.pop()
+        parent = self.parent[idx]
+        score = self.score
+        if owned:
+            # the element holding the paragraphs gets their weight, the next ones up less
+            base = parent if len(owned) == 1 and parent >= 0 else idx
+            for seg in owned:
+                if not seg.prose:
+                    continue
+                weight = 1.0 + min(seg.prose, 1000.0) / 100.0
+                if seg.tag in _LIST_ITEM:
+                    weight *= LIST_WEIGHT  # paragraphs choose the container more than list items (teaser lists)
+                score[base] += weight
+                up = self.parent[base]
+                if up >= 0:
+                    score[up] += weight / 2
+                    up = self.parent[up]
+                    if up >= 0:
+                        score[up] += weight / 6
+        if parent >= 0:
+            self.size[parent] += self.size[idx]
+            self.linked[parent] += self.linked[idx]
+            self.prose[parent] += self.prose[idx]
+            self.prose_count[parent] += self.prose_count[idx]
 
     def text(self) -> str:
-        return "".join(self.parts)
+        if self._text is None or len(self._text) != self.length:
+            self._text = "".join(self.parts)
+        return self._text
+
+    def parts_text(self, seg: _Segment) -> str:
+        return self.text()[seg.start : seg.end]
 
 
-def _blocks(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Paragraph-level elements in document order, none inside another."""
-    blocks: list[lxml.html.HtmlElement] = []
-    chosen: set[lxml.html.HtmlElement] = set()
-    for el in container.iter(*_BLOCK_TAGS):
-        if any(anc in chosen for anc in el.iterancestors()):
-            continue
-        blocks.append(el)
-        chosen.add(el)
-    if not blocks and _text_len(container) > 0:
-        blocks = [container]
-    return blocks
+def _hint(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''} {el.get('itemprop') or ''}"
 
 
-def _link_dense(text: str, links: list[Link], span: tuple[int, int], ends: list[int] | None = None) -> bool:
-    """A short block that is mostly link text ("Related: ...") is navigation, not prose.
-
-    ``links`` sorted by start with ``ends`` the running maximum of their end offsets: the
-    links of the block are found by bisection, not by a pass over every link of the page."""
-    start, end = span
-    length = end - start
-    if length >= 300:
+def _is_furniture(el) -> bool:
+    tag = el.tag
+    if tag in _FURNITURE_TAGS:
+        return True
+    hint = _hint(el)
+    if not hint.strip():
         return False
-    if ends is None:
-        links = sorted(links, key=lambda l: l.start)
-        ends = _running_max_ends(links)
-    linked = 0
-    i = bisect_left(ends, start + 1)  # links before it all end before the block starts
-    while i < len(links) and links[i].start < end:
-        l = links[i]
-        if l.end > start:
-            linked += min(l.end, end) - max(l.start, start)
-        i += 1
-    return linked > 0.6 * length
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return False
+    return bool(_BOILERPLATE_HINT.search(hint)) and not _ARTICLE_HINT.search(hint)
 
 
-def _running_max_ends(links: list[Link]) -> list[int]:
-    out, top = [], 0
-    for l in links:
-        top = max(top, l.end)
-        out.append(top)
-    return out
+_COMMENTS, _ARTICLE, _MARKER = 1, 2, 3
+# How deep the walk goes in blocks, and in inline elements inside a block (Python's stack
+# allows about a thousand frames); past these, an element's text is read whole.
+_DEEPEST_BLOCK = 400
+_DEEPEST_INLINE = 100
+_FURNITURE_BY_TAG = frozenset(("nav", "footer", "aside", "menu", "header", "form", "figure"))
+_TEXT_LENGTH = lxml.etree.XPath("string-length()")
 
 
-def extract_document(html: str | bytes, url: str) -> Document:
+def _survey(body) -> dict:
+    """One pass over the page, before the walk: hidden elements and, unless they hold the
+    article, navigation, headers, footers, asides, forms and figures are taken out (half a
+    page's elements: half the walk); comments sections and the article's markers
+    (<article>, articleBody, <main>, role=main, <h1>) are found for the walk, by element."""
+    special: dict = {}
+    hidden, furniture, markers = [], [], []
+    for el in body.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _FURNITURE_BY_TAG:
+            furniture.append(el)
+        elif tag in _MARKER_TAGS:
+            markers.append(el)
+            special[el] = _ARTICLE if tag == "article" else _MARKER
+        for name, value in el.items():
+            if name == "class" or name == "id":
+                if ("omment" in value or "OMMENT" in value or "isqus" in value) and _COMMENTS_HINT.search(value):
+                    special[el] = _COMMENTS
+            elif name == "style":
+                style = value.replace(" ", "").lower()
+                if "display:none" in style or "visibility:hidden" in style:
+                    hidden.append(el)
+            elif name == "hidden":
+                hidden.append(el)
+            elif name == "role" and value == "main" or name == "itemprop" and value == "articleBody":
+                markers.append(el)
+                special.setdefault(el, _ARTICLE if name == "itemprop" else _MARKER)
+    holders = set()
+    for el in markers:
+        holders.add(el)
+        for up in el.iterancestors():
+            if up in holders:
+                break
+            holders.add(up)
+    dropped = set()
+    page_length = _TEXT_LENGTH(body) if furniture or hidden else 0
+    for el in furniture:
+        if el in holders or any(up in dropped for up in el.iterancestors()):
+            continue
+        if _TEXT_LENGTH(el) < 0.3 * page_length:
+            dropped.add(el)
+    for el in hidden:
+        # hidden: a menu, a pop-up; unless it is most of the page (an article a script would show)
+        if _TEXT_LENGTH(el) < 0.5 * page_length:
+            dropped.add(el)
+    for el in dropped:
+        _drop(el)
+    return special
+
+
+def _is_comments(el) -> bool:
+    hint = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return len(hint) > 1 and _COMMENTS_HINT.search(hint) is not None
+
+
+def _classify(body: str, seg: _Segment) -> None:
+    length = seg.end - seg.start
+    if seg.tag in _HEADING or seg.tag == "h1":
+        return
+    words = body.count(" ") + 1  # the text's white space is collapsed: one space between words
+    if words * 8 < length:  # few word breaks: count the CJK characters instead
+        words = max(words, len(_CJK.findall(body)) // 2)
+    seg.words = words
+    free = length - seg.linked
+    density = seg.linked / length
+    sentence = _TERMINAL.search(body, max(0, length - 8)) is not None
+    if density < 0.5 and (words >= 10 or (sentence and words >= 5)):
+        seg.prose = free
+    elif sentence and words >= 6 and free >= 10:
+        seg.prose = free  # a sentence that is mostly links: its own words are prose
+        seg.noise = 0.5 * seg.linked
+    else:
+        seg.noise = length
+
+
+CLIMB = 0.7
+LIST_WEIGHT = 0.4
+ARTICLE_BONUS = 1.5
+
+
+def _drop(el) -> None:
+    """Remove an element, keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def extract_document(html: str | bytes, url: str, fallback: str | None = "trafilatura") -> Document:
     """Turn a page into a Document: main text, paragraphs, sentences, links, metadata."""
-    root, problems = parse_html_checked(html)
+    root, problems = parse_tree_checked(html)
     if root is None:
         return Document(url=url)
-    info = read_metadata(root, url)
-    _strip_boilerplate(root)
-    container = _main_container(root)
-    builder = _TextBuilder(url)
-    kept_paragraphs: list[tuple[int, int]] = []
-    for block in _blocks(container):
-        before = len(builder.paragraphs)
-        builder.add_block(block)
-        if len(builder.paragraphs) > before:
-            kept_paragraphs.append(builder.paragraphs[-1])
-    text = builder.text()
-    # Drop link-dense blocks by rebuilding text without them (rare, cheap).
-    ordered = sorted(builder.links, key=lambda l: l.start)
-    ends = _running_max_ends(ordered)
-    dense = [p for p in kept_paragraphs if _link_dense(text, ordered, p, ends)]
-    paragraphs, links, text = _without(text, kept_paragraphs, builder.links, dense)
-    for link in links:
-        link.text = text[link.start : link.end]
+    info = read_metadata(root, url, html)
+    lxml.etree.strip_elements(root, *_JUNK_TAGS, with_tail=False)
+    body = root.find("body")
+    body = body if body is not None else root
+    special = _survey(body)
+    text_from = None
+    if fallback in ("trafilatura-only", "readability-only"):  # the benchmark's comparison of fallbacks
+        text_from = fallback.split("-")[0]
+        chosen, text = _fallback(html, url, text_from) or ([], "")
+    else:
+        reader = _Reader(special)
+        reader.walk(body)
+        text = reader.text()
+        chosen = _choose(reader)
+        found = sum(s.end - s.start for s in chosen)
+        if fallback and found < FALLBACK_BELOW and reader.length > 4 * FALLBACK_BELOW:
+            # too little for a page with this much text: ask the other extractor
+            other = _fallback(html, url, fallback)
+            if other and sum(s.end - s.start for s in other[0]) > found:
+                chosen, text = other
+                text_from = fallback
+        if not chosen:  # nothing reads as prose: every block of text but the link lists
+            chosen = [
+                s for s in reader.segments
+                if s.tag != "h1" and (s.prose or s.tag in _HEADING or s.linked <= 0.5 * (s.end - s.start))
+            ]
+    paragraphs, links, text = _assemble(text, chosen, url)
     doc = Document(
         url=url,
         text=text,
@@ -369,37 +568,177 @@ def extract_document(html: str | bytes, url: str) -> Document:
         publisher=info["publisher"],
         author=info["author"],
         published=info["published"],
+        published_source=info["published_source"],
         modified=info["modified"],
         canonical=info["canonical"],
         lang=info["lang"],
         meta=info["meta"] or {},
         problems=problems,
     )
+    if text_from:
+        doc.meta["text_from"] = text_from  # the main text is the fallback extractor's choice
     doc.sentences = split_sentences(text, paragraphs)
     return doc
 
 
-def _without(
-    text: str, paragraphs: list[tuple[int, int]], links: list[Link], drop: list[tuple[int, int]]
-) -> tuple[list[tuple[int, int]], list[Link], str]:
-    if not drop:
-        return paragraphs, links, text
-    dropped = set(drop)
-    parts: list[str] = []
-    new_paragraphs: list[tuple[int, int]] = []
-    new_links: list[Link] = []
-    length = 0
-    for start, end in paragraphs:
-        if (start, end) in dropped:
+FALLBACK_BELOW = 250
+
+# trafilatura's output tree, in HTML terms
+_TRAFILATURA_TAGS = {"list": "ul", "item": "li", "quote": "blockquote", "hi": "span", "lb": "br", "row": "tr", "cell": "td", "del": "s"}
+
+
+def _fallback(html: str | bytes, url: str, which: str) -> tuple[list[_Segment], str] | None:
+    """The segments another extractor takes for the main text, read by our own walk
+    (so the text and the link spans are built the same way)."""
+    try:
+        if which == "trafilatura":
+            import trafilatura
+
+            found = trafilatura.bare_extraction(html, url=url or None, include_links=True, include_formatting=True, as_dict=False)
+            tree = getattr(found, "body", None) if found is not None else None
+            if tree is None:
+                return None
+            for el in tree.iter():
+                if el.tag == "ref":
+                    el.tag = "a"
+                    el.attrib["href"] = el.get("target") or ""
+                elif el.tag == "head":
+                    el.tag = "h1" if el.get("rend") == "h1" else "h2"
+                elif el.tag in _TRAFILATURA_TAGS:
+                    el.tag = _TRAFILATURA_TAGS[el.tag]
+        elif which == "readability":
+            from readability import Document as Readable
+
+            summary = Readable(html, url=url or None).summary(html_partial=True)
+            tree = parse_tree_checked(summary)[0]
+            if tree is None:
+                return None
+            tree = tree.find("body") if tree.find("body") is not None else tree
+        else:
+            return None
+    except Exception:  # a third-party extractor failing on a strange page is no reason to fail the page
+        return None
+    reader = _Reader()
+    reader.walk(tree)
+    kept = [
+        s for s in reader.segments
+        if s.tag != "h1" and (s.prose or s.tag in _HEADING or s.linked <= 0.5 * (s.end - s.start))
+    ]
+    return kept, reader.text()
+
+
+def _choose(reader: _Reader) -> list[_Segment]:
+    """The segments of the main text: the best-scored container (readability-style),
+    widened to the element holding the whole article, with its qualifying siblings."""
+    segments = reader.segments
+    if not segments:
+        return []
+    score, parent, elements = reader.score, reader.parent, reader.elements
+    size, linked, prose, prose_count = reader.size, reader.linked, reader.prose, reader.prose_count
+    if not any(score):
+        return []
+    page_prose = prose[0]
+    furniture: dict[int, bool] = {}
+
+    def is_furniture(idx: int) -> bool:
+        f = furniture.get(idx)
+        if f is None:
+            # an element that holds the article's markers is no furniture, whatever its name
+            el = elements[idx]
+            if _is_comments(el):
+                f = True  # readers' comments are never the article, however long
+            else:
+                # an element holding the article's markers, or most of the page's prose,
+                # is no furniture, whatever its name
+                f = _is_furniture(el) and idx not in reader.holders and not (
+                    prose[idx] >= 0.5 * page_prose and prose_count[idx] >= 3
+                )
+            furniture[idx] = f
+        return f
+
+    under: dict[int, bool] = {}
+
+    def under_furniture(idx: int) -> bool:
+        chain = []
+        while idx >= 0 and idx not in under:
+            chain.append(idx)
+            idx = parent[idx]
+        value = under[idx] if idx >= 0 else False
+        for i in reversed(chain):
+            value = value or is_furniture(i)
+            under[i] = value
+        return value
+
+    best, top = -1, 0.0
+    in_article = reader.in_article
+    for idx, value in enumerate(score):
+        if value <= 0.0:
             continue
+        value *= 1.0 - linked[idx] / max(1, size[idx])
+        if under_furniture(idx):
+            value *= 0.2
+        if in_article[idx]:
+            value *= ARTICLE_BONUS  # the page marks it as (part of) an article
+        if value > top:
+            best, top = idx, value
+    if best < 0:
+        return []
+    # Up to the element that holds the whole article: the body split over several
+    # blocks, or several stories of a stream, when what the parent adds reads as prose.
+    while parent[best] >= 0:
+        up = parent[best]
+        extra_prose = prose[up] - prose[best]
+        extra_size = size[up] - size[best]
+        if extra_size and (extra_prose < CLIMB * extra_size or is_furniture(up)):
+            break
+        best = up
+    depth = 0
+    idx = best
+    while parent[idx] >= 0:
+        idx = parent[idx]
+        depth += 1
+    region = {best}
+    up = parent[best]
+    if up >= 0:
+        threshold = max(10.0, 0.2 * top)
+        for idx, value in enumerate(score):
+            if value > 0.0 and parent[idx] == up and idx != best:
+                value *= 1.0 - linked[idx] / max(1, size[idx])
+                if under_furniture(idx):
+                    value *= 0.2
+                if in_article[idx]:
+                    value *= ARTICLE_BONUS
+                if value >= threshold:
+                    region.add(idx)
+    kept = []
+    for seg in segments:
+        path = seg.path
+        if len(path) <= depth or path[depth] not in region:
+            continue
+        if seg.tag == "h1" or any(is_furniture(idx) for idx in path[depth + 1 :]):
+            continue
+        if not seg.prose and seg.tag not in _HEADING and seg.linked > 0.5 * (seg.end - seg.start):
+            if not (seg.words >= 6 and len(seg.links) <= 2 and _TERMINAL.search(reader.parts_text(seg))):
+                continue  # a list of links; a sentence that is one link stays
+        kept.append(seg)
+    return kept
+
+
+def _assemble(text: str, chosen: list[_Segment], base_url: str) -> tuple[list[tuple[int, int]], list[Link], str]:
+    parts: list[str] = []
+    paragraphs: list[tuple[int, int]] = []
+    links: list[Link] = []
+    length = 0
+    for seg in chosen:
         if parts:
             parts.append("\n\n")
             length += 2
-        shift = length - start
-        parts.append(text[start:end])
-        length += end - start
-        new_paragraphs.append((start + shift, end + shift))
-        for l in links:
-            if start <= l.start and l.end <= end:
-                new_links.append(Link(l.href, "", l.start + shift, l.end + shift))
-    return new_paragraphs, new_links, "".join(parts)
+        shift = length - seg.start
+        parts.append(text[seg.start : seg.end])
+        length += seg.end - seg.start
+        paragraphs.append((seg.start + shift, seg.end + shift))
+        for l in seg.links:
+            href = _absolute(base_url, l.href)
+            if href:
+                links.append(Link(href, text[l.start : l.end], l.start + shift, l.end + shift))
+    return paragraphs, links, "".join(parts)
