@@ -182,3 +182,27 @@ def test_name_anchors_and_time_phrases():
     assert is_name_anchor("Sheffield United") and is_name_anchor("Christmas at the Playhouse")
     assert not is_name_anchor("in September") and not is_name_anchor("said at the time")
     assert not is_name_anchor("harness love")
+
+
+# ---------------------------------------------------------------- the same speaker linked nearby
+
+def test_a_speaker_named_without_a_link_takes_the_link_given_her_words_nearby():
+    from tracer.models import ClaimMatch
+    from tracer.page import read_page
+    from tracer.resolve import citations_for_claim
+
+    url = "https://www.baltictimes.example/politics/2023/minister-pledges-ferries"
+    html = (
+        "<html><body><article>"
+        "<p>TARNBY, May 2 (Baltic Times) - The government will buy four electric ferries by 2028, Transport Minister Ida Vang"
+        " said on Tuesday.</p>"
+        "<p>“Four new ferries will be in service by 2028,” Vang told parliament, according to"
+        ' <a href="https://www.transport.gov.example/speeches/ferries-statement">a transcript released by her ministry</a>.</p>'
+        "<p>Opposition leader Per Holm said the plan came too late.</p>"
+        "</article></body></html>"
+    )
+    doc, atts = read_page(html, url)
+    first = doc.sentences[0]
+    found = citations_for_claim(doc, atts, [ClaimMatch(0, first.start, first.end, doc.text[first.start:first.end], 0.8)])
+    assert found[0].citation.source == "Transport Minister Ida Vang"
+    assert found[0].citation.link == "https://www.transport.gov.example/speeches/ferries-statement"

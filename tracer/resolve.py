@@ -282,6 +282,17 @@ def choose_link(doc: Document, attribution: Attribution, match: ClaimMatch,
     return links[0] if links else None
 
 
+def _same_speaker(a: Attribution, b: Attribution) -> bool:
+    """One source under two names: "Housing Minister Maeve Rennick" and "Rennick" (a person's
+    surname), or names that are the same once articles are dropped."""
+    if same_source(a.source_name, b.source_name):
+        return True
+    if a.kind != "person" or b.kind != "person":
+        return False
+    last = [re.findall(r"[A-Z][\w’'\-]+", n or "") for n in (a.source_name, b.source_name)]
+    return bool(last[0] and last[1]) and last[0][-1] == last[1][-1]
+
+
 def _same_source_linked(doc: Document, attributions: list[Attribution], chosen: Attribution) -> list[str]:
     """Links the page gives the same source nearby ("she told <a>MPs</a>" after "Rennick has
     vowed ..."): another attribution of the same name within a paragraph, with a link on its
@@ -289,7 +300,7 @@ def _same_source_linked(doc: Document, attributions: list[Attribution], chosen: 
     here = _paragraph_of(doc, chosen.start)
     out = []
     for a in attributions:
-        if a is chosen or not a.source_name or not same_source(a.source_name, chosen.source_name):
+        if a is chosen or not a.source_name or not _same_speaker(a, chosen):
             continue
         where = _paragraph_of(doc, a.start)
         if here is None or where is None or abs(where - here) > 1:
