@@ -104,3 +104,13 @@ def test_the_sources_of_the_new_rules():
     assert first("Ferry fares rose again, the Associated Press reports.") == [("Associated Press", "outlet")]
     assert first("The rumours spread, according to press reports.") == [("press reports", "document")]
     assert first("The company made a profit of 3 million last year.") == []
+
+
+def test_a_story_on_something_else_in_what_is_said_is_background():
+    body = (
+        '<p>The fire chief has praised the rescue, but says two <a href="/2023/01/05/harbour-bridge-reopens-after-repairs-8812">'
+        'crews from the northern stations</a> arrived too late.</p>'
+        '<p>This follows the port’s announcement that it will <a href="/2023/01/08/port-to-close-harbour-at-night-9921">close'
+        ' the harbour at night</a>.</p>'
+    )
+    assert followed(body) == {"https://www.tarnbydaily.example/2023/01/08/port-to-close-harbour-at-night-9921"}

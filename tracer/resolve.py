@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 from tracer.models import Attribution, Citation, ClaimMatch, Document, Link
 from tracer.attribution.sources import canonical_source
-from tracer.web.urls import domain_matches_source, is_name_anchor, name_key, navigation_reason, registered_domain, url_key
+from tracer.web.urls import (domain_matches_source, is_name_anchor, name_key, navigation_reason, registered_domain,
+                             slug_shares_words, url_key)
 
 LOOKUP_THRESHOLD = 0.6
 _UNDATED_FACTOR = 0.9
@@ -268,6 +269,9 @@ def candidate_links(doc: Document, attribution: Attribution, match: ClaimMatch,
             matches = domain_matches_source(link.href, name)
             if t >= 2 and is_name_anchor(link.text) and not matches and not domain_matches_source(link.href, link.text):
                 continue  # "at Sheffield United": another element of the sentence (but "told the Harbour Times")
+            if t >= 2 and not matches and sentence_span and \
+                    slug_shares_words(link.href, doc.text[sentence_span[0][0] : sentence_span[0][1]]) is False:
+                continue  # a story on something else the sentence mentions: background, not the source
             seen.add(link.href)
             own = registered_domain(link.href) == own_domain
             ranked.append((0 if matches else 1, t, 1 if own else 0, link.href))

@@ -34,7 +34,7 @@ from tracer.attribution.sources import (
 )
 from tracer.models import Attribution, Link, Sentence, Span
 from tracer.read.sentences import split_paragraphs, split_sentences
-from tracer.web.urls import domain_matches_source, is_name_anchor, navigation_reason
+from tracer.web.urls import domain_matches_source, is_name_anchor, navigation_reason, slug_shares_words
 
 __all__ = [
     "extract_attributions",
@@ -88,7 +88,7 @@ def extract_attributions(
     _resolve_names(ctx, found, attributions)
     _assign_parents(found, attributions)
     if links:
-        _assign_links(attributions, links, sentences, found)
+        _assign_links(attributions, links, sentences, found, text)
         credits = [a for _, a in _credit_lines(ctx, links, found)] + _linked_conjuncts(text, attributions, links)
         if credits:
             attributions = _merge_in_order(attributions, credits)
@@ -466,7 +466,8 @@ def _count_at_least(descending: list[int], value: int) -> int:
     return lo
 
 
-def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Sentence], found: list[Found]) -> None:
+def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Sentence], found: list[Found],
+                  text: str = "") -> None:
     """The link on the source's name, else on the cue, else in the content or sentence.
 
     Never a link whose target lists stories rather than carrying one (a tag, topic, team,
@@ -476,6 +477,9 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
     said") only a link on their own words.
     """
     usable = [l for l in links if not navigation_reason(l.href, l.text)]
+
+    def sentences_text(sentence: Sentence) -> str:
+        return text[sentence.start : sentence.end] if text else ""
     ordered = sorted(usable, key=lambda l: l.start)
     starts = [l.start for l in ordered]
 
@@ -501,16 +505,17 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
             owners_cache[k] = tuple(found_owners)
         return owners_cache[k]
 
-    def in_spans(spans: list[Span], me: int | None = None, names: bool = True) -> str | None:
+    def in_spans(spans: list[Span], me: int | None = None, names: bool = True, sentence: Sentence | None = None) -> str | None:
         """The first link in spans; with ``me``, not one on another attribution's source or cue;
-        without ``names``, not an anchor that only names something."""
+        without ``names``, not an anchor that only names something, nor a story whose slug
+        shares no word with the sentence (background reading, not the source of the words)."""
         for s, e in spans:
             i = max(0, bisect_right(starts, s) - 1)
             while i < len(ordered) and ordered[i].start < e:
                 link = ordered[i]
                 if link.end > s and link.start < e and (me is None or all(o == me for o in owners(i))) and (
                     names or not is_name_anchor(link.text) or domain_matches_source(link.href, link.text)
-                ):
+                ) and (names or sentence is None or slug_shares_words(link.href, sentences_text(sentence)) is not False):
                     return link.href
                 i += 1
         return None
@@ -519,7 +524,8 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
         href = in_spans(a.source) or in_spans(a.cue)
         if href is None and a.kind != "anonymous":
             sent = sentences[f.sentence] if 0 <= f.sentence < len(sentences) else None
-            href = in_spans(a.content, me, names=False) or (in_spans([(sent.start, sent.end)], me, names=False) if sent else None)
+            href = in_spans(a.content, me, names=False, sentence=sent) or (
+                in_spans([(sent.start, sent.end)], me, names=False, sentence=sent) if sent else None)
         a.link = href
 
 

@@ -188,3 +188,35 @@ def is_name_anchor(anchor: str) -> bool:
         elif w.lower() not in _NAME_SMALL:
             return False
     return capital > 0
+
+
+_SLUG_SPLIT = re.compile(r"[-_+.]")
+_PLAIN_WORD = re.compile(r"[A-Za-z]{4,}")
+_SLUG_NOISE = frozenset("news story article html index page post posts view live updates update world politics local".split())
+
+
+def slug_words(href: str) -> list[str]:
+    """The words of a story URL's slug (its longest path segment), lower case, 4 letters or more."""
+    try:
+        segments = _segments(urlsplit(href).path)
+    except ValueError:
+        return []
+    best: list[str] = []
+    for seg in segments:
+        words = [w.lower() for w in _SLUG_SPLIT.split(_EXT.sub("", seg)) if _PLAIN_WORD.fullmatch(w)]
+        words = [w for w in words if w not in _SLUG_NOISE]
+        if len(words) > len(best):
+            best = words
+    return best
+
+
+def slug_shares_words(href: str, text: str) -> bool | None:
+    """Does a story URL's slug share a word with a text (one of 4 letters or more, or their
+    first five letters)? None when the URL has no slug of three words to judge by."""
+    slug = slug_words(href)
+    if len(slug) < 3:
+        return None
+    words = {w.lower() for w in _PLAIN_WORD.findall(text)}
+    prefixes = {w[:5] for w in words if len(w) >= 5}
+    return any(w in words or len(w) >= 5 and w[:5] in prefixes or any(t.startswith(w) or w.startswith(t) for t in words)
+               for w in slug)
