@@ -699,6 +699,67 @@ def attributions_cmd(inputs, is_text, base_url, archives, offline, allow_private
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
 
 
+# --- tracer read (issue 14) -------------------------------------------------------------------
+
+
+@cli.command(name="read")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--base-url", default=None, help="URL of an HTML or PDF file input (its links resolve against it)")
+@fetch_options
+@politeness_options
+@format_option("text", "json", "jsonl")
+def read_cmd(inputs, base_url, archives, offline, allow_private, timeout, delay, max_bytes, user_agent, format_):
+    """Show what tracer reads on a page or document: title, publisher, author, dates (and
+    where they came from), main text with paragraphs, sentences and links.
+
+    INPUTS are HTML or PDF files, URLs, - (stdin), or WARC files (every HTML or PDF response
+    record, one document each). Offsets index into "text".
+
+    Example: tracer read pages.warc.gz --format jsonl
+    """
+    import json
+    from contextlib import nullcontext
+
+    from tracer.read.reader import document_json, format_document, is_warc, read_body, read_warc
+
+    def emit(doc, facts=None):
+        if format_ == "jsonl":
+            click.echo(json.dumps(document_json(doc, facts), ensure_ascii=False))
+        elif format_ == "text":
+            click.echo(format_document(doc, facts) + "\n")
+        else:
+            collected.append(document_json(doc, facts))
+
+    collected: list[dict] = []
+    if any("://" in name for name in inputs):
+        from tracer.web.fetch import Fetcher
+
+        opened = Fetcher(archives=archives, offline=offline, allow_private=allow_private, timeout=timeout,
+                         delay=delay, max_bytes=max_bytes, user_agent=user_agent)
+    else:
+        opened = nullcontext(None)
+    with opened as fetcher:
+        for name in inputs:
+            if "://" not in name and name != "-" and is_warc(name):
+                try:
+                    for doc, facts in read_warc(name, **({"max_bytes": max_bytes} if max_bytes else {})):
+                        emit(doc, facts)
+                except (OSError, ValueError) as exc:
+                    raise click.ClickException(str(exc)) from None
+                continue
+            content_type, url = None, base_url or (name if "://" in name else "")
+            if "://" in name:
+                result = fetcher.fetch(name)
+                if not result.ok:
+                    raise click.ClickException(f"{name}: {result.error or result.status}")
+                data, content_type, url = result.body, result.content_type, result.final_url or name
+            else:
+                data = _read_input(name, fetcher)
+            emit(read_body(data, url, content_type, **({"max_bytes": max_bytes} if max_bytes else {})))
+    if format_ == "json":
+        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+
+
 def _read_input(name: str, fetcher) -> bytes:
     """The bytes of a file, a URL (fetched politely) or stdin (-)."""
     if name == "-":

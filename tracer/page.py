@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from tracer.attribution.attribute import attribution_to_json, attributions_for, extract_attributions
 from tracer.models import Attribution, Document
-from tracer.read.extract import extract_document
+from tracer.read.pdf import is_pdf
+from tracer.read.reader import read_body
 from tracer.web.encoding import decode_text
 
 
-def read_page(html: str | bytes, url: str) -> tuple[Document, list[Attribution]]:
-    """Read a page and find its attributions (the links inside them resolved)."""
-    doc = extract_document(html, url)
+def read_page(html: str | bytes, url: str, content_type: str | None = None) -> tuple[Document, list[Attribution]]:
+    """Read a page (HTML, or a PDF by its media type or first bytes) and find its
+    attributions (the links inside them resolved)."""
+    doc = read_body(html, url, content_type)
     attributions = extract_attributions(doc.text, sentences=doc.sentences, links=doc.links, paragraphs=doc.paragraphs)
     return doc, attributions
 
@@ -26,7 +28,7 @@ def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_u
         text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
         rows = attributions_for(text)
     else:
-        if isinstance(data, bytes):
+        if isinstance(data, bytes) and not is_pdf(data):
             # declared charset, byte-order mark or a guess, as the fetcher decodes pages
             data = decode_text(data, "text/html")[0] or data.decode("utf-8", errors="replace")
         doc, atts = read_page(data, base_url or (name if "://" in name else ""))

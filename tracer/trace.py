@@ -25,6 +25,7 @@ from tracer import store
 
 from tracer.web import archive
 from tracer.read.dates import is_after, page_date, time_window
+from tracer.read.pdf import is_pdf
 from tracer.claims.drift import compare as drift_compare
 from tracer.page import read_page
 from tracer.web.fetch import Fetcher
@@ -285,8 +286,8 @@ class _Walk:
                 dead = result.final_url or url
                 self.stop(chain, Origin(source or dead, dead, kind, reason), hop)
                 return
-            if not result.is_html:
-                # A report PDF, a dataset: online, but tracer does not read past it.
+            if not result.is_html and not is_pdf(result.body, result.content_type):
+                # A dataset, an image: online, but tracer does not read past it (a PDF it reads).
                 hop.kind = "document" if kind in ("unknown", "document", "person") else kind
                 self.stop(chain, Origin(source or hop.url, hop.url, hop.kind, "no-further-attribution"), hop)
                 return
@@ -382,7 +383,7 @@ class _Walk:
 
     def _read(self, hop: Hop, result: FetchResult, depth: int, previous: _Step | None):
         """Read a fetched page into the hop: document stored, title, date (metadata, then visible)."""
-        doc, attributions = read_page(result.text, hop.url)
+        doc, attributions = read_page(result.text if result.is_html else result.body, hop.url, result.content_type)
         hop.document_id = store.save_document(self.db, doc, attributions, sha256=result.sha256,
                                               fetch_id=hop.fetch_id)
         hop.title = doc.title
