@@ -206,3 +206,58 @@ def test_a_speaker_named_without_a_link_takes_the_link_given_her_words_nearby():
     found = citations_for_claim(doc, atts, [ClaimMatch(0, first.start, first.end, doc.text[first.start:first.end], 0.8)])
     assert found[0].citation.source == "Transport Minister Ida Vang"
     assert found[0].citation.link == "https://www.transport.gov.example/speeches/ferries-statement"
+
+
+# ---------------------------------------------------------------- a page of many items
+
+LIVE = "https://www.tarnbydaily.example/live/2023/03/02/storm-eirik-live"
+COAST = "https://www.coastguard.gov.example/news/2023/03/02/ferry-rescue-update"
+
+
+def test_in_a_live_page_the_items_own_attribution_counts(web_warc, tmp_path):
+    data = trace_json("live-blog", web_warc, tmp_path)
+    assert urls(data) == [LIVE, COAST]  # not the grid operator of the item above
+    assert data["hops"][0]["cites"]["cue"] == "said"
+    # the live page opened before the coastguard's update; the item came with a later update
+    assert data["hops"][1]["date_order_explained"] == "updated"
+
+
+# ---------------------------------------------------------------- bare note markers, a source line
+
+def _citations(html: str, url: str, sentence: int):
+    from tracer.models import ClaimMatch
+    from tracer.page import read_page
+    from tracer.resolve import citations_for_claim, page_notes
+
+    doc, atts = read_page(html, url)
+    s = doc.sentences[sentence]
+    return citations_for_claim(doc, atts, [ClaimMatch(sentence, s.start, s.end, doc.text[s.start:s.end], 0.8)],
+                               notes=page_notes(html, url))
+
+
+def test_a_bare_superscript_marker_points_at_its_note():
+    html = (
+        '<html><body><article><p>Ferries on the northern routes ran late on 31 days in May.<sup><a href="#n1">1</a></sup>'
+        ' That is the worst month on record.</p>'
+        '<ol class="notes"><li id="n1">Harbour Watch, <a href="https://www.harbourwatch.example/2023/06/ferry-delays-may">'
+        'Ferry delays in May</a>, June 2023.</li></ol></article></body></html>'
+    )
+    found = _citations(html, "https://blog.example/2023/06/ferries", 0)
+    assert found[0].citation.link == "https://www.harbourwatch.example/2023/06/ferry-delays-may"
+    assert found[0].citation.resolved_by == "footnote" and found[0].citation.source == "Harbour Watch"
+
+
+def test_a_source_line_names_where_the_figures_come_from():
+    html = (
+        "<html><body><article><p>Some 3,400 people moved to the islands last year.</p>"
+        "<p>Most of them were young.</p>"
+        '<p>Source: <a href="https://stats.islands.example/migration-2022">Islands Statistics Office, migration tables 2022</a></p>'
+        "</article></body></html>"
+    )
+    found = _citations(html, "https://news.example/2023/islands", 0)
+    c = found[0].citation
+    assert (c.link, c.resolved_by) == ("https://stats.islands.example/migration-2022", "source-line")
+    assert c.kind in ("organisation", "document")
+    assert c.source.startswith("Islands Statistics Office")
+    # a sentence without a figure is not what a source line vouches for
+    assert _citations(html, "https://news.example/2023/islands", 1) == []

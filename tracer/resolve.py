@@ -195,6 +195,12 @@ def _provides_figures(attribution: Attribution) -> bool:
     return bool(_DATA_SOURCES.search(attribution.source_name or ""))
 
 
+def _heading_like(text: str) -> bool:
+    """A heading or an item's title: short, one line, no closing full stop."""
+    text = text.strip()
+    return 0 < len(text.split()) <= 16 and "\n" not in text and not text.endswith((".", "”", "\"", ":", ";", ","))
+
+
 def attributions_for_claim(doc: Document, attributions: list[Attribution], match: ClaimMatch) -> list[Attribution]:
     """Attributions behind a claim match, best first: covering its text, then next to it.
 
@@ -214,6 +220,7 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
     paragraph = _paragraph_of(doc, match.start)
     here = doc.sentence_at(match.start)
     last = doc.sentence_at(max(match.start, match.end - 1))
+    heading = paragraph is not None and _heading_like(doc.text[slice(*doc.paragraphs[paragraph])])
     near = []
     for a in attributions:
         if not a.source_name:
@@ -225,7 +232,10 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
         if _paragraph_of(doc, a.start) == paragraph:
             if distance <= 1:
                 near.append((distance, a.parent is not None, a.kind == "anonymous", a))
-        elif where == (last if last is not None else here) + 1 and _provides_figures(a) and a.kind != "anonymous":
+        elif where == (last if last is not None else here) + 1 and a.kind != "anonymous" and (
+                _provides_figures(a) or heading):
+            # "Official figures published on Thursday by X show ..." after the claim's paragraph;
+            # or the claim is a heading (a live blog's item, a list entry) and its text says who
             near.append((2, a.parent is not None, False, a))
     near.sort(key=lambda t: t[:3])
     return [t[3] for t in near]
@@ -479,7 +489,12 @@ def _note_citation(doc: Document, match: ClaimMatch, notes: PageNotes) -> Candid
     window = doc.text[start:end]
     for note in notes.notes:
         marker = note.marker.strip()
-        pos = window.find(marker) if marker.startswith(("[", "(")) else -1
+        if marker.startswith(("[", "(")):
+            pos = window.find(marker)
+        else:
+            # a bare superscript "2" or "*" glued to the words it marks: "... 9.1 percent.2"
+            found = re.search(r"(?<=[^\W\d_]|[.,;:!?”’)\]])" + re.escape(marker) + r"(?![\d%])", window)
+            pos = found.start() if found else -1
         if pos < 0:
             continue
         at = start + pos
@@ -492,6 +507,23 @@ def _note_citation(doc: Document, match: ClaimMatch, notes: PageNotes) -> Candid
                             sentence=sentence, sentence_span=span, cue_span=(at, at + len(marker)), resolved_by="footnote")
         return Candidate(citation, match, None, extra={"note": note.text})
     return None
+
+
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:sources?|data(?:\s+sources?)?|figures|statistics|graphic|chart)(?:\s+(?:from|by))?\s*:\s*(?P<name>\S.{0,150})$", re.I)
+
+
+def source_line(doc: Document, match: ClaimMatch, notes: PageNotes | None) -> Candidate | None:
+    """"Source: Office of X, annual survey" at the foot of the article (or under a chart) names
+    where its figures come from: the citation of a figure the page attributes to no one."""
+    if notes is None or notes.source_line is None or not re.search(r"\d", match.text or ""):
+        return None
+    href, name, cue = notes.source_line
+    sentence, span = _sentence_of(doc, match.start)
+    kind = canonical_source(name)[1] if name else "document"
+    citation = Citation(source=clean_name(name), kind=kind if kind not in ("unknown", "person") else "document", cue=cue,
+                        link=href, sentence=sentence, sentence_span=span, resolved_by="source-line" if href else None)
+    return Candidate(citation, match, None)
 
 
 def syndicated_original(doc: Document, notes: PageNotes | None) -> Citation | None:
@@ -530,6 +562,8 @@ def citations_for_claim(doc: Document, attributions: list[Attribution], matches:
             candidates = [a for a in attributions if _covers(a, (match.start, match.end)) > 0 and a.source_name
                           and (a.kind == "document" or _STUDY.search(a.source_name or "")) and a.kind != "anonymous"][:1]
         note = _note_citation(doc, match, notes) if notes and notes.notes else None
+        if not candidates and note is None:
+            note = source_line(doc, match, notes)
         if not candidates and note is None:
             continue
         if best_score is None:
@@ -711,6 +745,7 @@ class PageNotes:
     notes: list[NoteRef] = field(default_factory=list)
     scholarly: list[tuple[str, str, str]] = field(default_factory=list)  # (href, anchor, context)
     credit: tuple[str, str, str] | None = None  # (href, name, line): "This article originally appeared on X"
+    source_line: tuple[str | None, str, str] | None = None  # (href, name, cue): "Source: X"
 
 
 def _element_text(el) -> str:
@@ -787,4 +822,17 @@ def page_notes(html: str | bytes | None, url: str) -> PageNotes:
             found.scholarly.append((target, _element_text(a), context[:300]))
         if found.credit is None and len(context) < 300 and _CREDIT.search(context):
             found.credit = (target, _element_text(a), context)
+    body = root.find("body")
+    for el in (body if body is not None else root).iter("p", "div", "li", "figcaption", "small", "span", "dd"):
+        text = _element_text(el)
+        if len(text) > 200 or any(c.tag in ("p", "div", "li") for c in el):
+            continue
+        m = _SOURCE_LINE.match(text)
+        if m is None:
+            continue
+        outward = [absolute(x.get("href")) for x in el.iter("a")]
+        outward = [h for h in outward if h and not navigation_reason(h, "", url)]
+        name = re.split(r"[;]", m.group("name"))[0].strip(" .")
+        found.source_line = (outward[0] if outward else None, name, text[: m.start("name")].strip())
+        break
     return found
