@@ -575,7 +575,7 @@ def test_as_someone_put_it():
     text = "As Ms. Simonyan put it in a statement in July, RT is ''providing a perspective.''"
     check(text, "Ms. Simonyan", "put it", "RT is ''providing a perspective.''")
     text = "As Steven M. Rosenthal, a tax lawyer, recently put it, ''Did Trump avoid taxes?''"
-    check(text, "Steven M. Rosenthal, a tax lawyer", "recently put it", "''Did Trump avoid taxes?''", source_name="Steven M. Rosenthal, a tax lawyer")
+    check(text, "Steven M. Rosenthal, a tax lawyer", "recently put it", "''Did Trump avoid taxes?''", source_name="Steven M. Rosenthal")  # the name ends where the name ends
 
 
 def test_relative_pronouns_and_appositives_in_sources():

@@ -62,9 +62,10 @@ def test_credit_lines_over_quoted_statements():
         '<p>“Our pilots come first.”</p>'
     )
     got = links(body)
-    assert got["Mira Holt, chief executive of Tarnby Foods"] == "https://social.example/posts/mira-holt-our-stores-8841"
-    assert got["Jon Voss, Ashby Bank chair"] == "https://www.ledgersheet.example/2023/01/ashby-bank-memo"
-    assert got["Lena Dahl, head of Vell Air"] == "https://www.flightdesk.example/articles/vell-air-memo-2"
+    # names end where the name ends (issue 16): the role after the comma is not part of it
+    assert got["Mira Holt"] == "https://social.example/posts/mira-holt-our-stores-8841"
+    assert got["Jon Voss"] == "https://www.ledgersheet.example/2023/01/ashby-bank-memo"
+    assert got["Lena Dahl"] == "https://www.flightdesk.example/articles/vell-air-memo-2"
     assert "https://www.tarnbydaily.example/category/business/" not in followed(body)  # a category link inside the quote
 
 

@@ -153,7 +153,8 @@ def test_date_order_violation_from_a_visible_date(web_warc, tmp_path):
     assert [h["flags"] for h in hops] == [["claim-drift"], ["date-order"], []]
     # "will close" in the newspaper, "proposes to close" at the council
     assert hops[0]["drift"] == ["hedge dropped: “proposes” in the source (hop 1), not here"]
-    assert data["origin"] == {"name": "its budget consultation", "url": CONSULTATION, "kind": "unknown",
+    # the page's publisher (og:site_name "City of Nordvik") says what it is: an organisation (issue 16)
+    assert data["origin"] == {"name": "its budget consultation", "url": CONSULTATION, "kind": "organisation",
                               "reason": "no-further-attribution"}
     assert data["flags"] == ["claim-drift", "date-order"]
 

@@ -425,8 +425,16 @@ class _Walk:
                 hop.extra["journal"] = meta["citation_journal_title"]
             if depth > 0:
                 hop.kind = "document"
-        elif depth > 0 and hop.kind in ("unknown", "person") and doc.publisher and same_source(doc.publisher, hop.source):
-            hop.kind = "outlet" if (meta.get("og:type") or "article") == "article" else "organisation"
+        elif hop.kind in ("unknown", "person", "outlet", "organisation") and doc.publisher and (
+                depth == 0 or hop.kind == "unknown" or same_source(doc.publisher, hop.source)):
+            # the page's own publisher decides outlet or organisation, as the verdict reads it (issue 16)
+            from tracer.judge.credibility import MODEL_KINDS, publisher_kind
+
+            judged = publisher_kind(hop.url, doc.publisher, meta)
+            if judged is not None:
+                hop.kind = MODEL_KINDS[judged[0]]
+            elif depth > 0 and hop.kind in ("unknown", "person") and same_source(doc.publisher, hop.source):
+                hop.kind = "outlet" if (meta.get("og:type") or "article") == "article" else "organisation"
 
     def _drift_changes(self, previous: _Step, hop: Hop, doc: Document, evidence: str | None,
                        cited: str | None) -> list[str]:

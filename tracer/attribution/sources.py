@@ -36,6 +36,13 @@ def canonical_source(raw: str) -> tuple[str | None, str]:
     words = s.split()
     lows = [w.lower().strip(",.") for w in words]
     kind = _kind(words, lows)
+    # The name ends where the name ends: "the Harbor Tribune, the worst year for ..." and
+    # "GreenWatch, the group that organised ..." are Harbor Tribune and GreenWatch. What follows
+    # the comma told the kind; it is not part of the name.
+    head = _before_appositive(s)
+    if head is not None and kind != "document":
+        words = head.split()
+        lows = [w.lower().strip(",.") for w in words]
     # Drop determiners and generic outlet words around a name: "the message Reuters".
     if kind == "outlet":
         kept = [w for w, lw in zip(words, lows) if lw not in lx.OUTLET_DESCRIPTORS and lw not in lx.DETERMINERS]
@@ -50,6 +57,24 @@ def canonical_source(raw: str) -> tuple[str | None, str]:
     elif kind == "document":
         name = _document_name(words, lows)
     return name.strip(" ,") or None, kind
+
+
+def _before_appositive(s: str) -> str | None:
+    """The name before ", <description>": a comma after a capitalised name, then a description (a
+    lower-case word in it: "the worst year ...", "Ashby Bank chair", "45, a nurse"), never another
+    name ("Smith, Jones & Co", "Sen. X, D-Conn.", "Bank of America, N.A.")."""
+    head, comma, tail = s.partition(", ")
+    if not comma or not tail:
+        return None
+    named = [w for w in head.split() if w.lower() not in lx.DETERMINERS]
+    if not named or not any(w[:1].isupper() for w in named):
+        return None
+    words = [w.strip("“\"'‘’”().,;:") for w in tail.split()]
+    described = any(w[:1].islower() and w.lower() not in _NAME_JOINERS for w in words if w) or words[0][:1].isdigit()
+    return head if described else None
+
+
+_NAME_JOINERS = frozenset("of and the for de la du van von der den y & on at in".split())
 
 
 _KEPT_PARTICIPLES = frozenset("obtained seen reviewed leaked published appeared".split())

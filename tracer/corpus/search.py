@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from tracer.models import Attribution, ClaimMatch, Document, Link, Sentence
+from tracer.web.urls import domain_matches_source, outlet_domain, without_tracking
 from tracer.web.warc import normalize_url
 
 from tracer.corpus.index import CorpusError, index_stored_documents
@@ -440,6 +441,11 @@ def _name_key(name: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", (name or "").lower())
 
 
+# How a chain through stored pages ends at an origin; a loop, a cited page without the claim
+# and the hop limit reach none.
+ORIGIN_REASONS = ("no-further-attribution", "unlinked-source", "not-in-corpus", "anonymous-source")
+
+
 class _Sources:
     MAX_HOPS = 8
 
@@ -514,6 +520,12 @@ class _Sources:
     # -- following citations among stored documents
 
     def by_url(self, url: str) -> StoredDoc | None:
+        found = self._by_url(url)
+        if found is None and without_tracking(url) != url:
+            found = self._by_url(without_tracking(url))  # a shared link: ?utm_source=... is the same page
+        return found
+
+    def _by_url(self, url: str) -> StoredDoc | None:
         nurl = normalize_url(url)
         for _ in range(5):  # through recorded redirects
             row = self.db.execute("select id from corpus_docs where nurl = ? order by id limit 1", [nurl]).fetchone()
@@ -619,15 +631,49 @@ class _Sources:
             for d in docs[1:]:
                 d.copy_of = docs[0].cid
 
+    def _outlet_key(self, origin: dict[str, Any], groups: dict[str, dict[str, Any]]) -> str:
+        """One outlet is one origin: its pages (one registered domain) and its name without a link."""
+        from tracer.resolve import same_source
+
+        if origin.get("_key"):
+            return origin["_key"]
+        if origin.get("reason") not in ORIGIN_REASONS:
+            # no origin: each dead end apart (a loop's page is not an origin, nor one of a kind)
+            return f"none:{origin.get('reason')}:{normalize_url(origin['url']) if origin.get('url') else origin.get('name')}"
+        url, name = origin.get("url"), origin.get("name")
+        for key, g in groups.items():
+            if key.startswith("none:"):
+                continue
+            urls = g.get("urls") or ([g["url"]] if g.get("url") else [])
+            if url and urls and outlet_domain(url) and outlet_domain(url) == outlet_domain(urls[0]):
+                return key
+            if name and (same_source(name, g.get("name")) and (not url or not urls) or
+                         not url and any(domain_matches_source(u, name) for u in urls)):
+                return key
+        return normalize_url(url) if url else f"name:{_name_key(name)}"
+
     def result(self) -> dict[str, Any]:
         groups: dict[str, dict[str, Any]] = {}
         entries = []
-        for doc in sorted(self.matched.values(), key=lambda d: (d.copy_of is not None, d.date or "9999", d.cid)):
-            origin, chain = self.origin(doc)
-            key = origin.get("_key") or (normalize_url(origin["url"]) if origin.get("url") else f"name:{_name_key(origin['name'])}")
+        # URL-ended chains first, so a name without a link finds the outlet whose site it names
+        ordered = sorted(self.matched.values(), key=lambda d: (d.copy_of is not None, d.date or "9999", d.cid))
+        ended = {doc.cid: self.origin(doc) for doc in ordered}
+        keys: dict[int, str] = {}
+        for doc in sorted(ordered, key=lambda d: not ended[d.cid][0].get("url")):
+            origin = ended[doc.cid][0]
+            keys[doc.cid] = key = self._outlet_key(origin, groups)
             public = {k: v for k, v in origin.items() if not k.startswith("_")}
             group = groups.setdefault(key, {**public, "documents": []})
-            group["documents"].append(doc.url)
+            if origin.get("url") and origin["url"] != group.get("url"):
+                group.setdefault("urls", [group["url"]] if group.get("url") else [])
+                if origin["url"] not in group["urls"]:
+                    group["urls"].append(origin["url"])
+            group["url"] = group.get("url") or origin.get("url")
+        for doc in ordered:
+            origin, chain = ended[doc.cid]
+            key = keys[doc.cid]
+            public = {k: v for k, v in origin.items() if not k.startswith("_")}
+            groups[key]["documents"].append(doc.url)
             best = doc.matches[0]
             entries.append((key, {
                 "url": doc.url,
@@ -641,14 +687,19 @@ class _Sources:
                 "chain": chain,
                 "copy_of": self.matched[doc.copy_of].url if doc.copy_of is not None else None,
             }))
-        origins = sorted(groups.values(), key=lambda g: (-len(g["documents"]), g["name"] or ""))
-        rank = {id(g): i for i, g in enumerate(origins)}
-        entries.sort(key=lambda e: rank[id(groups[e[0]])])
+        ranked = sorted(groups.items(), key=lambda kg: (kg[0].startswith("none:"), -len(kg[1]["documents"]),
+                                                         kg[1]["name"] or ""))
+        rank = {key: i for i, (key, _) in enumerate(ranked)}
+        entries.sort(key=lambda e: rank[e[0]])
         documents = [e for _, e in entries]
+        origins = [g for key, g in ranked if not key.startswith("none:")]
         return {
             "claim": self.claim,
             "documents": documents,
             "origins": origins,
+            # chains that reach no origin (a loop, a cited page without the claim, the hop limit):
+            # shown, never counted as independent origins
+            "no_origin": [g for key, g in ranked if key.startswith("none:")],
             "independent_origins": len(origins),
             "copies": sum(1 for d in documents if d["copy_of"]),
             # how far the search went: sentences hit, candidate pages, pages read by the matcher, and
@@ -698,11 +749,16 @@ def format_sources_text(result: dict[str, Any]) -> str:
         lines.append(f"(the search reached its limit at {search.get('candidates')} candidate pages: "
                      "more pages may carry the claim)")
     by_url = {doc["url"]: doc for doc in result["documents"]}
-    for i, origin in enumerate(result["origins"], 1):
+    reasons = {"loop": "the citations go round in a circle", "claim-not-found": "a cited page does not carry it",
+               "max-hops": "the hop limit"}
+    headed = [(f"Origin {i}", o) for i, o in enumerate(result["origins"], 1)]
+    headed += [(f"No origin ({reasons.get(o.get('reason'), o.get('reason'))})", o) for o in result.get("no_origin", [])]
+    for heading, origin in headed:
         where = origin["url"] or "not online"
+        more = [u for u in origin.get("urls", []) if u != origin["url"]]
         lines.append("")
-        lines.append(f"Origin {i}: {origin['name'] or '(unnamed)'} — {where} [{origin.get('reason')}] "
-                     f"({len(origin['documents'])} document(s))")
+        lines.append(f"{heading}: {origin['name'] or '(unnamed)'} — {where} [{origin.get('reason')}] "
+                     f"({len(origin['documents'])} document(s))" + (f"; also {', '.join(more)}" if more else ""))
         for doc in (by_url[u] for u in origin["documents"]):
             date = (doc["published"] or "")[:10] or "----------"
             lines.append(f"  {date}  {doc['publisher'] or _host(doc['url'])}  {doc['url']}")

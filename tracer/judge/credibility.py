@@ -32,7 +32,7 @@ from sqlite_utils import Database
 from tracer.claims.match import Quantity, compatible, quantities, same_kind
 from tracer.models import Hop, Origin, Trace
 from tracer.judge.ratings import lookup as ratings_lookup
-from tracer.web.urls import domain_matches_source, registered_domain
+from tracer.web.urls import domain_matches_source, outlet_domain, registered_domain
 
 # Raters' normalised scores (0 = the rater's worst, 1 = its best) read as low / high.
 LOW_RATING = 0.4
@@ -48,6 +48,10 @@ SCORE_FORMULA = ("origin × mean(fidelity, linkage, dates); the origin part is f
 SOURCE_KINDS = ("official-body", "primary-document", "wire-service", "outlet", "organisation", "person",
                 "anonymous", "unknown")
 PRIMARY_KINDS = ("official-body", "primary-document")
+# The judge's kinds in the trace's words (models.SOURCE_KINDS), for a hop's ``kind``.
+MODEL_KINDS = {"official-body": "organisation", "primary-document": "document", "wire-service": "outlet",
+               "outlet": "outlet", "organisation": "organisation", "person": "person", "anonymous": "anonymous",
+               "unknown": "unknown"}
 
 _KIND_PHRASE = {
     "official-body": "an official body",
@@ -92,7 +96,9 @@ _DOCUMENT_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|csv|odt|ods|pptx?)$", re.I)
 
 _WIRE_NAMES = re.compile(r"\b(?:reuters|associated press|AP|AFP|agence france[- ]presse|dpa|xinhua|tass|interfax|"
                          r"kyodo|jiji|yonhap|ANSA|EFE|UPI|PA media|press association|anadolu|bernama|"
-                         r"press trust of india|PTI|AAP)\b|\b(?:news|press|wire) (?:agency|service)\b", re.I)
+                         r"press trust of india|PTI|AAP)\b|\b(?:news|press|wire) (?:agency|service)\b"
+                         # a name whose head is Wire or Newswire ("Nordic Wire"): how wire services name themselves
+                         r"|\b(?:news)?wire\s*$", re.I)
 _DOCUMENT_NAMES = re.compile(r"\b(?:report|study|paper|filing|ruling|judg(?:e)?ment|verdict|indictment|complaint|"
                              r"lawsuit|press release|statement|data|dataset|survey|census|memo|memorandum|letter|"
                              r"transcript|minutes|records?|audit|white paper|bulletin|document|assessment|"
@@ -101,7 +107,16 @@ _OFFICIAL_NAMES = re.compile(r"\b(?:ministry|ministers?|department|government|pa
                              r"police|commission|council|agency|treasury|embassy|authority|administration|"
                              r"white house|pentagon|kremlin|united nations|security council|european union|"
                              r"federal|state department|bureau|office of|prosecutors?|regulator|central bank|"
-                             r"mayor|governor|president|statistics|statistical office|census bureau)\b|\b(?:UN|U\.N\.|EU|WHO|IMF|NATO|OECD)\b", re.I)
+                             r"mayor|governor|president|statistics|statistical office|census bureau)\b|\b(?:UN|U\.N\.|EU|WHO|IMF|NATO|OECD)\b"
+                             # local and regional government by its usual style: "City of Nordvik", "Town of X"
+                             r"|\b(?:city|town|county|borough|municipality|village|district|region|province|state|"
+                             r"commonwealth|republic|kingdom) of\b|\bmunicipal\b|\bcity hall\b", re.I)
+# schema.org publisher types (JSON-LD, read/extract.py: meta["publisher_type"]).
+# A plain "Organization" says nothing: news sites declare their publisher so too.
+_LD_KINDS = {"NewsMediaOrganization": "outlet", "GovernmentOrganization": "official-body",
+             "GovernmentOffice": "official-body", "NGO": "organisation", "EducationalOrganization": "organisation",
+             "MedicalOrganization": "organisation", "ResearchOrganization": "organisation",
+             "CollegeOrUniversity": "organisation", "Consortium": "organisation", "PoliticalParty": "organisation"}
 
 
 def _strip_reserved(host: str) -> tuple[str, str | None]:
@@ -152,6 +167,13 @@ def host_kind(url_or_host: str | None) -> tuple[str, str] | None:
     return None
 
 
+def _document_publisher(db: Database | None, hop: Hop) -> str | None:
+    if db is None or not hop.document_id:
+        return None
+    row = db.execute("select publisher from documents where id = ?", [hop.document_id]).fetchone()
+    return row[0] if row and row[0] else None
+
+
 def _document_meta(db: Database | None, hop: Hop) -> dict[str, Any]:
     if db is None or not hop.document_id:
         return {}
@@ -160,6 +182,58 @@ def _document_meta(db: Database | None, hop: Hop) -> dict[str, Any]:
         return json.loads(row[0]) if row and row[0] else {}
     except (TypeError, ValueError):
         return {}
+
+
+def _name_kind(name: str) -> str | None:
+    """What a publisher's name says it is: official-body, wire-service, outlet, organisation."""
+    from tracer.attribution import lexicon as lx
+
+    if _WIRE_NAMES.search(name):
+        return "wire-service"
+    if _OFFICIAL_NAMES.search(name):
+        return "official-body"
+    words = [w.lower() for w in re.findall(r"[\w'’-]+", name)]
+    if not words:
+        return None
+    head = words[-1]
+    if " ".join(w for w in words if w != "the") in lx.OUTLET_NAMES or head in lx.OUTLET_WORDS or \
+            (len(words) == 1 and len(head) > 6 and head.endswith(lx.OUTLET_SUFFIXES)):
+        return "outlet"
+    if any(w in lx.ORGANISATION_WORDS for w in words):
+        return "organisation"
+    return None
+
+
+def publisher_kind(url: str | None, publisher: str | None, meta: dict[str, Any] | None) -> tuple[str, str] | None:
+    """Outlet or organisation, as the page's own publisher says: its JSON-LD publisher type, its
+    name (og:site_name), og:type, and whether the page sits on the publisher's own site.
+
+    One decision for ``trace``, ``sources`` and the reports (issue 16): an organisation
+    publishing on its own site is not "a news outlet". None when the page says nothing.
+    """
+    meta = meta or {}
+    ld_type = meta.get("publisher_type")
+    who = publisher or "the publisher"
+    if ld_type in _LD_KINDS:
+        kind = _LD_KINDS[ld_type]
+        if kind == "organisation" and publisher and _OFFICIAL_NAMES.search(publisher):
+            kind = "official-body"
+        return kind, f"{who} describes itself as a {ld_type} (schema.org publisher)"
+    if publisher:
+        by_name = _name_kind(publisher)
+        if by_name in ("wire-service", "official-body"):
+            what = "a wire service" if by_name == "wire-service" else "an official body"
+            return by_name, f"the page is published by {publisher} (its site name), {what}"
+        if by_name == "outlet":
+            return "outlet", f"the page is published by {publisher}, a news outlet by its name"
+    og_type = (meta.get("og:type") or "").lower()
+    if og_type == "article":
+        return "outlet", f"{who} publishes the page as an article (og:type): it reports news"
+    own_site = bool(publisher and url and domain_matches_source(url, publisher))
+    if publisher and (own_site or og_type in ("website", "profile", "organization")):
+        where = f"on its own site ({registered_domain(url)})" if own_site else "its own page (og:type website)"
+        return "organisation", f"{publisher} publishes the claim {where}: an organisation speaking for itself"
+    return None
 
 
 def source_kind(hop: Hop, db: Database | None = None) -> tuple[str, str]:
@@ -188,6 +262,10 @@ def source_kind(hop: Hop, db: Database | None = None) -> tuple[str, str]:
         return "primary-document", f"“{name}” is a document{by}"
     if name and hop.kind in ("organisation", "unknown", "document") and _OFFICIAL_NAMES.search(name):
         return "official-body", f"“{name}” is an official body ({_OFFICIAL_NAMES.search(name).group(0)})"
+    if hop.url and hop.status and 200 <= hop.status < 300:
+        by_publisher = publisher_kind(hop.url, _document_publisher(db, hop), meta)
+        if by_publisher:
+            return by_publisher
     if hop.url and hop.status and hop.kind in ("person", "unknown", "organisation") and (
             domain_matches_source(hop.url, name) or meta.get("og:type") == "article"):
         site = (f"on its own site ({registered_domain(hop.url)})" if domain_matches_source(hop.url, name)
@@ -714,6 +792,10 @@ def _verdict(origin, hops, assessments, reached, length, altered, last, last_kin
         elif last_kind in PRIMARY_KINDS:
             noun = "primary document" if last_kind == "primary-document" else "primary source"
             sentences.append(f"Traced to a {noun} online, {where}, through {_hops_phrase(length, faithful)}")
+        elif last_kind == "organisation":
+            # an organisation's own page that cites nobody: the claim is its own statement, first-hand
+            sentences.append(f"Traced to {where}, which cites nobody for the claim: it is the organisation's "
+                             f"own statement, not a news report; through {_hops_phrase(length, faithful)}")
         else:
             sentences.append(f"Traced to {where}, which cites nobody for the claim: not a primary source; "
                              f"through {_hops_phrase(length, faithful)}")
@@ -781,7 +863,7 @@ def _score(origin, hops, assessments, reached, last_kind, altered) -> dict[str, 
     reason = origin.reason if origin else None
     parts: dict[str, dict[str, Any]] = {}
     if reached == "online":
-        v = 1.0 if last_kind in PRIMARY_KINDS else 0.8 if last_kind == "wire-service" else 0.6
+        v = 1.0 if last_kind in PRIMARY_KINDS else 0.8 if last_kind in ("wire-service", "organisation") else 0.6
         parts["origin"] = {"value": v, "why": f"origin online: {_KIND_PHRASE[last_kind]}"}
     elif reached == "named-not-online":
         v = 0.6 if last_kind in PRIMARY_KINDS else 0.4
@@ -927,6 +1009,49 @@ def sources_from_traces(traces: Iterable[Trace], db: Database | None = None) -> 
     return {"claim": traces[0].claim if traces else None, "documents": list(documents.values())}
 
 
+# How a chain ends at an origin (the others: a loop, a dead link, max-hops... reach none).
+ORIGIN_REASONS = (None, "no-further-attribution", "unlinked-source", "not-in-corpus")
+
+
+def _outlet_key(origin: dict[str, Any], groups: dict[str, dict[str, Any]]) -> str:
+    """One outlet, one origin: origins on one registered domain are one group; a named origin
+    without a URL is a group of its name (merged into a site group later, when it names it)."""
+    from tracer.resolve import same_source
+
+    url, name = origin.get("url"), origin.get("name")
+    if url:
+        return "site:" + (outlet_domain(url) or url)
+    for key, g in groups.items():
+        if key.startswith("name:") and name and same_source(name, g["name"]):
+            return key
+    return "name:" + _fold(name or "")
+
+
+def _merge_named_into_sites(groups: dict[str, dict[str, Any]]) -> None:
+    """A source named without a link ("Global Wire", not online) is the outlet of a site group
+    whose pages it publishes (its name, or its domain): one outlet, one origin."""
+    from tracer.resolve import same_source
+
+    sites = [(k, g) for k, g in groups.items() if k.startswith("site:")]
+    for key in [k for k in groups if k.startswith("name:")]:
+        named = groups[key]
+        home = next((g for _, g in sites if named["name"] and (same_source(named["name"], g["name"]) or
+                     any(domain_matches_source(u, named["name"]) for u in g["urls"]))), None)
+        if home is not None:
+            home["documents"] += named["documents"]
+            home["copies"] += named["copies"]
+            del groups[key]
+
+
+def _origin_probe(db: Database | None, url: str | None, name: str | None) -> Hop:
+    """A hop standing for an origin page, with its stored document (publisher, metadata) when there is one."""
+    probe = Hop(depth=1, url=url, source=name, kind="unknown", status=200 if url else None)
+    if db is not None and url and "documents" in db.table_names():
+        row = db.execute("select id from documents where url = ? order by rowid desc limit 1", [url]).fetchone()
+        probe.document_id = row[0] if row else None
+    return probe
+
+
 def _origin_key(origin: dict[str, Any] | None) -> str | None:
     if not origin:
         return None
@@ -973,28 +1098,37 @@ def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, A
         return d
 
     # origins: a copy stands on its original's origin; pages whose chain reached no origin
-    # (a loop, a dead link) are counted apart, never as origins of their own
+    # (a loop, a dead link, a cited page without the claim) are counted apart, never as origins
+    # of their own; and one outlet is one origin, however many of its pages or names the chains end at
     groups: dict[str, dict[str, Any]] = {}
     unresolved = []
     for d in docs:
         r = root(d)
         origin = r.get("origin") or {}
         key = _origin_key(origin)
-        if key is None:
+        if key is None or origin.get("reason") not in ORIGIN_REASONS:
             unresolved.append(d.get("url"))
             continue
-        g = groups.setdefault(key, {"name": origin.get("name"), "url": origin.get("url"), "documents": [], "copies": []})
+        if origin.get("url") and origin["url"] in by_url and by_url[origin["url"]].get("publisher"):
+            origin = {**origin, "name": by_url[origin["url"]]["publisher"]}  # the origin page's own name for itself
+        key = _outlet_key(origin, groups)
+        g = groups.setdefault(key, {"name": origin.get("name"), "url": origin.get("url"), "urls": [],
+                                    "documents": [], "copies": []})
+        if origin.get("url") and origin["url"] not in g["urls"]:
+            g["urls"].append(origin["url"])
+            g["url"] = g["url"] or origin["url"]
+        g["name"] = g["name"] or origin.get("name")
         (g["copies"] if d.get("copy_of") else g["documents"]).append(d.get("url"))
+    _merge_named_into_sites(groups)
     origins = []
     for g in groups.values():
-        if g["url"] in by_url and by_url[g["url"]].get("publisher"):
-            g["name"] = by_url[g["url"]]["publisher"]  # the origin page's own name for itself
-        probe = Hop(depth=1, url=g["url"], source=g["name"], kind="unknown", status=200 if g["url"] else None)
-        kind = source_kind(probe)[0]
+        probe = _origin_probe(db, g["url"], g["name"])
+        kind = source_kind(probe, db)[0]
         repeaters = g["documents"] + g["copies"]
         origins.append({
             "name": g["name"],
             "url": g["url"],
+            **({"urls": g["urls"]} if len(g["urls"]) > 1 else {}),
             "source_kind": kind,
             "documents": len(repeaters),
             "copies": len(g["copies"]),
@@ -1044,8 +1178,19 @@ def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, A
         amp = {"value": False, "explanation": f"{n_docs} page(s), {independent} independent origin(s)"}
 
     sentences = []
-    if not origins:
+    ends = {}
+    for d in docs:
+        reason = ((root(d).get("origin") or {}).get("reason")) if d.get("url") in unresolved else None
+        if reason:
+            ends[reason] = ends.get(reason, 0) + 1
+    if not docs:
         sentences.append("No page carries the claim")
+    elif not origins:
+        why = {"loop": "the citations go round in a circle", "claim-not-found": "a cited page does not carry it",
+               "max-hops": "the chain is longer than the hop limit"}
+        told = "; ".join(f"{why.get(r, r)} ({n} page(s))" for r, n in ends.items())
+        sentences.append(f"{n_docs} page(s) carry the claim, but no chain reaches an origin"
+                         + (f": {told}" if told else ""))
     elif independent == 1:
         sentences.append(f"{n_docs} page(s) carry the claim; one independent origin stands behind them: "
                          f"{top['name'] or top['url']} ({_KIND_PHRASE.get(top['source_kind'], top['source_kind'])})")
@@ -1058,7 +1203,7 @@ def assess_claim(sources_result: Any, db: Database | None = None) -> dict[str, A
         sentences.append("Citation laundering: " + item["explanation"])
     if amplified:
         sentences.append("Single-source amplification: repeats are not confirmations")
-    if unresolved:
+    if unresolved and origins:
         sentences.append(f"{len(unresolved)} page(s) reach no origin and are not counted as one")
     return {
         "claim": data.get("claim"),

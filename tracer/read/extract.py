@@ -138,6 +138,28 @@ def _absolute(base: str, href: str | None) -> str | None:
     return url
 
 
+def _ld_type(value: object) -> str | None:
+    """The schema.org ``@type`` of an object (the first, when it lists several)."""
+    kind = value.get("@type") if isinstance(value, dict) else None
+    if isinstance(kind, list):
+        kind = next((k for k in kind if isinstance(k, str)), None)
+    return kind.strip() if isinstance(kind, str) and kind.strip() else None
+
+
+def _publisher_type(ld: list[dict], publisher: object) -> str | None:
+    """What kind of body publishes the page, as its JSON-LD says: the article's publisher's
+    @type, else a top-level organisation object's (NewsMediaOrganization, GovernmentOrganization,
+    NGO, ...). The judge reads it to tell an outlet from an organisation (issue 16)."""
+    found = _ld_type(publisher)
+    if found:
+        return found
+    for obj in ld:
+        kind = _ld_type(obj)
+        if kind and (kind.endswith("Organization") or kind in ("NGO", "Corporation", "GovernmentOffice")):
+            return kind
+    return None
+
+
 def read_metadata(root, url: str, html: str | bytes | None = None) -> dict:
     """Title, publisher, author, dates (published, where from, modified), canonical URL,
     language and the citation/description tags of a parsed page."""
@@ -153,6 +175,10 @@ def read_metadata(root, url: str, html: str | bytes | None = None) -> dict:
             canonical = _absolute(url, el.get("href"))
             break
     dates = read_dates(root, url, meta, articles, html)
+    kept = {k: v for k, v in meta.items() if k.startswith("citation_") or k in ("description", "og:type", "dc.identifier")}
+    publisher_type = _publisher_type(ld, ld_get("publisher"))
+    if publisher_type:
+        kept["publisher_type"] = _first(publisher_type)
     return {
         "title": _first(
             meta.get("og:title"),
@@ -167,7 +193,7 @@ def read_metadata(root, url: str, html: str | bytes | None = None) -> dict:
         "modified": _first(dates["modified"]),
         "canonical": canonical or _absolute(url, meta.get("og:url")),
         "lang": _first(root.get("lang"), meta.get("og:locale")),
-        "meta": {k: v for k, v in meta.items() if k.startswith("citation_") or k in ("description", "og:type", "dc.identifier")},
+        "meta": kept,
     }
 
 

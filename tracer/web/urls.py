@@ -50,6 +50,34 @@ def domain_matches_source(url: str, source_name: str | None) -> bool:
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid")
 
 
+def outlet_domain(url: str | None) -> str | None:
+    """The registered domain that stands for one publisher (bbc.co.uk for news.bbc.co.uk); None for
+    an address (127.0.0.1, [::1]): many sites may share one, so it tells no outlet apart."""
+    import ipaddress
+
+    try:
+        host = (urlsplit(url or "").hostname or "").strip("[]")
+    except ValueError:
+        return None
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    return registered_domain(host) if host else None
+
+
+def without_tracking(url: str) -> str:
+    """The URL without tracking parameters (utm_*, fbclid, ...): the page a shared link points at."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING_PARAMS)]
+    return parts._replace(query=urlencode(query), fragment="").geturl()
+
+
 def url_key(url: str | None) -> str | None:
     """The form in which two URLs are one page: no scheme, no "www.", no trailing slash,
     no fragment, no tracking parameters."""
