@@ -223,3 +223,170 @@ def test_prov_json_has_only_xml_characters(tmp_path):
     document = ProvDocument.deserialize(content=result.stdout, format="json")
     xml = document.serialize(format="xml")
     assert "city engineer" in xml
+
+
+# ---- case 6: more tracebacks, now one line each ---------------------------------------------------
+
+
+@pytest.fixture
+def traced_db(tmp_path):
+    story = article("The bridge will close for six months, the city engineer said on Monday in a memo.")
+    warc = hostile_warc(tmp_path, "bridge", {STORY: story})
+    db = tmp_path / "t.db"
+    assert run("trace", STORY, "--claim", CLAIM, "--archive", warc, "--offline", "--db", db).exit_code == 0
+    assert run("index", warc, "--workers", "1", "--db", db).exit_code == 0
+    return db, warc
+
+
+def _one_line_error(result, *words):
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert all(word in lines[0] for word in words), lines[0]
+
+
+def test_a_database_with_corrupt_pages_is_a_one_line_error(traced_db, tmp_path, monkeypatch):
+    monkeypatch.delenv("TRACER_DEBUG")
+    db, warc = traced_db
+    with sqlite3.connect(db) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")
+        pages = conn.execute("pragma page_count").fetchone()[0]
+    damaged_seen = 0
+    for page in range(2, pages + 1, 3):  # every third page but the schema's
+        copy = tmp_path / f"corrupt{page}.db"
+        data = bytearray(db.read_bytes())
+        data[(page - 1) * 4096 : page * 4096] = b"\xff" * 4096
+        copy.write_bytes(bytes(data))
+        for args in (["report"], ["report", "--format", "prov"], ["credibility"], ["sources", "--claim", CLAIM],
+                     ["trace", STORY, "--claim", CLAIM, "--archive", warc, "--offline"]):
+            result = run(*args, "--db", copy)
+            assert result.exit_code in (0, 1, 3), (page, args, result.output)
+            if result.exit_code == 1:
+                _one_line_error(result)
+                damaged_seen += "damaged" in result.output
+    assert damaged_seen  # the corruption was met, and named
+
+
+def test_report_claim_is_text_not_a_pattern(traced_db):
+    db, _ = traced_db
+    result = run("report", "--db", db, "--claim", "bridge " * 10000)  # 70,000 characters
+    _one_line_error(result, "no stored trace")
+    _one_line_error(run("report", "--db", db, "--claim", "%"), "no stored trace")  # no wildcard matching all
+    assert run("report", "--db", db, "--claim", "BRIDGE will close").exit_code == 0
+
+
+def _make_read_only(path):
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        return lambda: path.chmod(0o644)
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+    if done.returncode:
+        pytest.skip("running as root without chattr: no way to make a read-only file here")
+    return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_read_only_database_is_a_one_line_error(traced_db, monkeypatch):
+    monkeypatch.delenv("TRACER_DEBUG")
+    db, warc = traced_db
+    with sqlite3.connect(db) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")
+    undo = _make_read_only(db)
+    try:
+        result = run("trace", STORY, "--claim", CLAIM, "--archive", warc, "--offline", "--db", db)
+        _one_line_error(result, "read-only")
+        assert run("report", "--db", db).exit_code == 0  # reading it still works
+    finally:
+        undo()
+
+
+@pytest.mark.parametrize("args", [
+    ["crawl", "http://[::1"],
+    ["trace", STORY, "--claim", CLAIM, "--memento", "http://[::1"],
+    ["trace", "http://exa mple.com/", "--claim", CLAIM],
+    ["trace", "http://[::1", "--claim", CLAIM],
+    ["trace", "http://example.com:99999/", "--claim", CLAIM],
+    ["crawl", "https://bad host.example/"],
+])
+def test_malformed_urls_are_usage_errors(args, tmp_path):
+    result = run(*args, "--db", tmp_path / "t.db", "--offline")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value" in result.output
+
+
+def test_a_malformed_memento_url_in_the_environment_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACER_MEMENTO", "http://[::1")
+    result = run("trace", STORY, "--claim", CLAIM, "--db", tmp_path / "t.db", "--offline")
+    assert result.exit_code == 2 and "TRACER_MEMENTO" in result.output
+
+
+# ---- case 7: an output path that is the database ---------------------------------------------------
+
+
+def test_output_over_the_database_is_refused(traced_db, tmp_path):
+    db, _ = traced_db
+    before = db.read_bytes()
+    (tmp_path / "link.db").symlink_to(db)
+    os.link(db, tmp_path / "hard.db")
+    for output in (db, tmp_path / "link.db", tmp_path / "hard.db", tmp_path / "sub" / ".." / "t.db",
+                   tmp_path / "t-warc" / "x.warc.gz"):
+        for args in (["report", "-o", output], ["report", "--format", "html", "-o", output],
+                     ["evidence", "1", "-o", output]):
+            result = run(*args, "--db", db)
+            assert result.exit_code == 2, (args, result.output)
+            assert "choose another file" in result.output
+    assert db.read_bytes() == before
+    assert run("report", "-o", tmp_path / "report.md", "--db", db).exit_code == 0
+
+
+# ---- case 8: unusable input is an error, never "done" ------------------------------------------------
+
+
+def _bad_archives(tmp_path, good):
+    data = good.read_bytes()
+    broken = bytearray(data)
+    broken[30:200] = bytes(b ^ 0x5A for b in broken[30:200])
+    files = {
+        "empty.warc.gz": b"",
+        "gzip-broken.warc.gz": bytes(broken),
+        "not-warc.warc": b"<html><body>just a page</body></html>\n" * 20,
+        "random.warc.gz": os.urandom(4096),
+        "empty-gzip.warc.gz": __import__("gzip").compress(b""),
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    return [tmp_path / name for name in files]
+
+
+def test_unusable_archives_are_errors_and_never_done(traced_db, tmp_path):
+    db, warc = traced_db
+    for bad in _bad_archives(tmp_path, warc):
+        for attempt in range(2):  # the second run must not call it "unchanged"
+            result = run("index", bad, "--workers", "1", "--db", db)
+            assert result.exit_code == 1, (bad.name, attempt, result.output)
+            assert "yielded no WARC record" in result.output and "unchanged" not in result.output
+        with sqlite3.connect(db) as conn:
+            row = conn.execute("select finished_at from corpus_files where path = ?", [str(bad.resolve())]).fetchone()
+        assert row is None or row[0] is None
+        result = run("trace", STORY, "--claim", CLAIM, "--archive", bad, "--offline", "--db", db)
+        assert result.exit_code == 2 and "--archive" in result.output, (bad.name, result.output)
+    # a good archive next to a bad one: the good one is indexed, the run still fails
+    result = run("index", warc, tmp_path / "random.warc.gz", "--workers", "1", "--db", tmp_path / "mixed.db",
+                 "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["documents"] == 1
+
+
+def test_someone_elses_sqlite_file_is_refused_unless_empty(tmp_path):
+    theirs = tmp_path / "theirs.db"
+    with sqlite3.connect(theirs) as conn:
+        conn.execute("create table recipes (name text, minutes int)")
+        conn.execute("insert into recipes values ('soup', 30)")
+    before = theirs.read_bytes()
+    for args in (["trace", "http://exa.example/", "--claim", CLAIM, "--offline"], ["fetch", "http://exa.example/",
+                 "--offline"], ["report"], ["ratings", "list"]):
+        result = run(*args, "--db", theirs)
+        assert result.exit_code == 1 and "another program" in result.output, (args, result.output)
+    assert theirs.read_bytes() == before
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()  # a valid SQLite file without tables (or a 0-byte file) is taken
+    assert run("fetch", "http://exa.example/", "--offline", "--db", empty).exit_code == 0
+    assert sqlite3.connect(empty).execute("select count(*) from fetches").fetchone()[0] == 1

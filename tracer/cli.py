@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
@@ -50,7 +49,7 @@ def fetch_options(fn):
     for option in reversed(
         [
             click.option("--archive", "archives", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                         help="Answer from this WARC file (repeatable)"),
+                         callback=validate_archives, help="Answer from this WARC file (repeatable)"),
             click.option("--offline", is_flag=True, help="Never use the network: a URL in no archive is not-archived"),
             click.option("--allow-private", is_flag=True,
                          help="Allow loopback and private addresses (tests, intranets)"),
@@ -116,13 +115,66 @@ def interrupted(hint: str):
 
 
 def validate_url(ctx, param, value: str) -> str:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"{value!r} is not an http(s) URL")
+    """An http(s) URL with a real host (not ``http://exa mple.com/`` nor ``http://[::1``)."""
+    from tracer.web.guard import url_problem
+
+    problem = url_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
     return value
+
+
+def validate_urls(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        validate_url(ctx, param, value)
+    return values
+
+
+def validate_memento(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """--memento URLs (or $TRACER_MEMENTO's, when none is given) are http(s) URLs."""
+    from tracer.web.archive import default_endpoints
+
+    for value in values or default_endpoints():
+        try:
+            validate_url(ctx, param, value.strip())
+        except click.BadParameter as exc:
+            raise click.BadParameter(f"{exc.message}{'' if values else ' (from $TRACER_MEMENTO)'}") from None
+    return values
+
+
+def validate_archives(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each --archive is a WARC (or WACZ) with at least one readable record: an empty, random,
+    non-WARC or broken-from-the-start file is a usage error, not a trace of nothing."""
+    from tracer.web.warc import archive_problem
+
+    for value in values:
+        problem = archive_problem(value)
+        if problem:
+            raise click.BadParameter(f"{value}: {problem}")
+    return values
+
+
+def refuse_output_over_db(output: str, db_path: str | None) -> None:
+    """-o must not name the database (or its journal files, or its WARC folder): writing a report
+    there would destroy the audit trail it reports on."""
+    import os
+
+    from tracer import store
+
+    db = Path(db_path or store.default_db_path())
+    out = Path(output)
+    target = out.resolve()
+    warc_folder = (db.parent / f"{db.stem}-warc").resolve()
+    for protected in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+        same = target == protected.resolve()
+        if not same and out.exists() and protected.exists():
+            same = os.path.samefile(out, protected)
+        if same:
+            raise click.BadParameter(f"{output} is the database {db} ({protected.name}): writing there would "
+                                     "destroy it; choose another file", param_hint="'-o' / '--output'")
+    if warc_folder == target or warc_folder in target.parents:
+        raise click.BadParameter(f"{output} is inside {warc_folder}, where the database's WARC records are kept; "
+                                 "choose another file", param_hint="'-o' / '--output'")
 
 
 def validate_claim(ctx, param, value: str | None) -> str | None:
@@ -217,7 +269,7 @@ def cli():
 @click.option("--max-hops", type=click.IntRange(1, 50), default=DEFAULT_MAX_HOPS, show_default=True,
               help="Stop after reading this many pages")
 # issue 9 (tracer/archive.py): dead links are read from web archives
-@click.option("--memento", multiple=True, metavar="URL",
+@click.option("--memento", multiple=True, metavar="URL", callback=validate_memento,
               help="Web archive asked for a dead link: a Memento TimeGate, or a CDX API ending in /cdx "
                    "(repeatable; default: the Internet Archive's Wayback Machine)")
 @click.option("--no-archive-fallback", is_flag=True, help="Never ask web archives for dead or changed pages")
@@ -277,6 +329,7 @@ def evidence_cmd(trace_id, output, save_evidence, save_endpoint, allow_private, 
     from tracer.web.fetch import Fetcher
     from tracer.trace import warc_dir_for
 
+    refuse_output_over_db(output, db_path)
     db = open_existing_db(db_path)
     try:
         store.load_trace(db, trace_id)
@@ -567,6 +620,10 @@ def index_cmd(warcs, workers, engine, scheduler, span_bytes, connect_timeout, fo
         click.echo(stats.summary())
         for error in stats.errors[:10]:
             click.echo(f"unreadable: {error}", err=True)
+    if stats.no_records:  # issue 17: an archive that yields nothing is an error, and is tried again next run
+        raise click.ClickException(f"{len(stats.no_records)} file(s) yielded no WARC record and were not indexed "
+                                   f"(empty, not a WARC file, or unreadable from the start): "
+                                   f"{', '.join(stats.no_records[:5])}{' ...' if len(stats.no_records) > 5 else ''}")
 
 
 @cli.command(name="sources")
@@ -610,7 +667,7 @@ def sources_cmd(claim, format_, db_path):
 
 
 @cli.command(name="crawl")
-@click.argument("seeds", nargs=-1)
+@click.argument("seeds", nargs=-1, callback=validate_urls)
 @click.option("--depth", type=click.IntRange(0, 50), default=2, show_default=True,
               help="Links to follow from a seed (sitemap and feed entries count as seeds)")
 @click.option("--same-host", is_flag=True, help="Follow only links on the host of the seed they came from")
@@ -798,6 +855,8 @@ def report_cmd(trace_id, last, claim, format_, output, db_path):
 
     if sum(x is not None and x is not False for x in (trace_id, claim, last or None)) > 1:
         raise click.UsageError("give one of TRACE_ID, --last or --claim")
+    if output:
+        refuse_output_over_db(output, db_path)
     db = open_existing_db(db_path)
     try:
         report = build_report(db, find_trace_id(db, trace_id, last=last, claim=claim))

@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import sqlite3
+import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +24,9 @@ from tracer.models import Attribution, Citation, Document, FetchResult, Hop, Ori
 from tracer.schema import migrations
 
 DEFAULT_DB = "tracer.db"
+# Seconds a writer waits for another process's write transaction (an index run, a crawl,
+# other traces) before it gives up; $TRACER_BUSY_TIMEOUT changes it.
+DEFAULT_BUSY_TIMEOUT = 300.0
 
 
 class StoreError(Exception):
@@ -35,8 +41,21 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("TRACER_BUSY_TIMEOUT") or DEFAULT_BUSY_TIMEOUT))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
 def open_db(path: str | os.PathLike[str] | None = None) -> Database:
-    """Open (creating if needed) a tracer database and bring its schema up to date."""
+    """Open (creating if needed) a tracer database and bring its schema up to date.
+
+    Several processes may write one database (an index run and traces): each write takes the
+    write lock at its start (BEGIN IMMEDIATE, also for sqlite-utils' own transactions) and waits
+    for it up to ``busy_timeout()`` seconds instead of failing. An SQLite file of another program
+    (tables, but none of tracer's) is refused, never written into; an empty one is taken.
+    """
     path = str(path or default_db_path())
     if path != ":memory:":
         parent = Path(path).resolve().parent
@@ -44,6 +63,14 @@ def open_db(path: str | os.PathLike[str] | None = None) -> Database:
             raise StoreError(f"cannot open database {path}: folder {parent} does not exist")
     try:
         db = Database(path) if path != ":memory:" else Database(memory=True)
+        db.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+        db.conn.isolation_level = "IMMEDIATE"  # implicit transactions take the write lock at once
+        foreign = _foreign_tables(db)
+        if foreign:
+            db.close()
+            raise StoreError(f"cannot open database {path}: it is an SQLite database of another program "
+                             f"(tables {', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}) and tracer "
+                             "will not write its tables into it; give a new file with --db")
         db.execute("PRAGMA journal_mode=WAL") if path != ":memory:" else None
         db.execute("PRAGMA foreign_keys=ON")
         newer = _unknown_migrations(db)
@@ -51,10 +78,67 @@ def open_db(path: str | os.PathLike[str] | None = None) -> Database:
             db.close()
             raise StoreError(f"cannot open database {path}: it was written by a newer tracer "
                              f"(schema {', '.join(newer)}); upgrade tracer to use it")
-        migrations.apply(db)
+        if migrations.pending(db):
+            with write_transaction(db):  # one process applies them; another opening the file at once waits
+                migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from None
     return db
+
+
+def _foreign_tables(db: Database) -> list[str]:
+    """The tables of a database tracer did not make: none for a new or empty file, or for a
+    tracer database (its migrations table names tracer's migrations)."""
+    tables = [row[0] for row in db.conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")]
+    if not tables:
+        return []
+    if "_sqlite_migrations" in tables:
+        mine = db.conn.execute("select count(*) from _sqlite_migrations where migration_set = ?",
+                               [migrations.name]).fetchone()[0]
+        if mine:
+            return []
+    return tables
+
+
+@contextmanager
+def write_transaction(db: Database):
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE), so that two writers on
+    one database (traces while an index runs) wait for each other instead of one failing half-way.
+    A lock still held when SQLite's own wait ends is asked for again, with a little random
+    backoff, until ``busy_timeout()`` has passed. Inside a transaction already: a savepoint."""
+    if db.conn.in_transaction:
+        with write_transaction(db):
+            yield db
+        return
+    _begin_immediate(db)
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.execute("COMMIT")
+
+
+def _begin_immediate(db: Database) -> None:
+    deadline = time.monotonic() + busy_timeout()
+    while True:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            if db.conn.in_transaction:
+                db.conn.rollback()  # drop a stale read snapshot, the cause of an immediate "locked"
+            time.sleep(random.uniform(0.02, 0.2))
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Is this SQLite error another process holding the lock (worth waiting for)?"""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def _unknown_migrations(db: Database) -> list[str]:
@@ -86,7 +170,7 @@ def save_fetch(db: Database, result: FetchResult) -> int:
         "origin": result.origin,
         "detail": result.detail,
     }
-    with db.atomic():
+    with write_transaction(db):
         return db["fetches"].insert(row).last_pk
 
 
@@ -104,7 +188,7 @@ def save_document(
 ) -> str:
     """Store a document with its links and attributions (idempotent by url + digest)."""
     doc_id = document_id(doc.url, sha256)
-    with db.atomic():
+    with write_transaction(db):
         if db["documents"].count_where("id = ?", [doc_id]):
             return doc_id
         db["documents"].insert(
@@ -148,7 +232,7 @@ def save_document(
 
 def begin_trace(db: Database, trace: Trace, options: dict[str, Any] | None = None) -> int:
     trace.started_at = trace.started_at or utcnow()
-    with db.atomic():
+    with write_transaction(db):
         trace.id = db["traces"].insert(
             {
                 "claim": trace.claim,
@@ -214,7 +298,7 @@ def save_hop(
     }
     if extra:
         row["extra"] = _json({**hop.extra, **extra})
-    with db.atomic():
+    with write_transaction(db):
         return db["hops"].insert(row).last_pk
 
 
@@ -223,17 +307,17 @@ def update_hop(db: Database, hop_id: int, hop: Hop, *, branch: int | None = None
     row = _hop_findings(hop)
     if branch is not None:
         row["branch"] = branch
-    with db.atomic():
+    with write_transaction(db):
         db["hops"].update(hop_id, row)
 
 
 def set_stop_reason(db: Database, hop_id: int, reason: str) -> None:
-    with db.atomic():
+    with write_transaction(db):
         db["hops"].update(hop_id, {"stop_reason": reason})
 
 
 def _merge_extra(db: Database, table: str, row_id: int, fields: dict[str, Any]) -> None:
-    with db.atomic():
+    with write_transaction(db):
         row = db.execute(f"select extra from {table} where id = ?", [row_id]).fetchone()
         if row is None:
             return
@@ -255,7 +339,7 @@ def update_trace_extra(db: Database, trace_id: int, fields: dict[str, Any]) -> N
 def finish_trace(db: Database, trace: Trace) -> None:
     trace.finished_at = utcnow()
     origin = trace.origin
-    with db.atomic():
+    with write_transaction(db):
         db["traces"].update(
             trace.id,
             {

@@ -641,6 +641,10 @@ def trace(
     walk = _Walk(result, db, fetcher, options, progress)
     try:
         walk.run(url)
+    except BaseException as exc:  # issue 17: a trace that stops on an error is finished and marked so
+        result.extra["failed"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else \
+            f"{type(exc).__name__}: {exc}"[:500]
+        raise
     finally:
         if own_fetcher:
             fetcher.close()

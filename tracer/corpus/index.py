@@ -30,7 +30,6 @@ import time
 import zlib
 from collections import deque
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -39,8 +38,8 @@ from urllib.parse import urljoin
 from sqlite_utils import Database
 
 from tracer.models import Attribution, Document, Sentence
-from tracer.store import document_id, utcnow
-from tracer.web.warc import normalize_url, warc_files
+from tracer.store import document_id, utcnow, write_transaction  # write_transaction: crawl imports it from here too
+from tracer.web.warc import archive_problem, normalize_url, warc_files
 
 
 class CorpusError(Exception):
@@ -366,24 +365,6 @@ def parse_batch(path: str, records: list[RawRecord]) -> SpanResult:
 # ---------------------------------------------------------------- writing
 
 
-@contextmanager
-def write_transaction(db: Database):
-    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): a second writer on the
-    same database (a crawl while an index runs) waits for it instead of failing half-way."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    else:
-        db.execute("COMMIT")
-
-
 class CorpusWriter:
     """Writes parsed pages into the store; the parent process is the only writer."""
 
@@ -565,6 +546,10 @@ class IndexStats:
     errors: list[str] = field(default_factory=list)
     retried: int = 0  # spans a worker failed on, parsed again in this process
     seconds: float = 0.0
+    # files that yielded no WARC record (empty, not a WARC, broken from the start): not indexed,
+    # never marked done, so a rerun tries them again (issue 17)
+    no_records: list[str] = field(default_factory=list)
+    read: list[str] = field(default_factory=list, repr=False)  # the files read this run
 
     def count(self, outcome: str) -> None:
         if outcome == "added":
@@ -584,6 +569,7 @@ class IndexStats:
             "skipped": dict(sorted(self.skipped.items())), "errors": self.errors, "retried": self.retried,
             "seconds": round(self.seconds, 3),
             "pages_per_second": round(self.records / self.seconds, 1) if self.seconds else None,
+            "files_without_records": self.no_records,
         }
 
     def summary(self) -> str:
@@ -592,6 +578,8 @@ class IndexStats:
                 f"{self.duplicates} already indexed, {self.redirects} redirects, {skipped} other records skipped")
         if self.files_unchanged:
             line += f", {self.files_unchanged} file(s) unchanged since the last run"
+        if self.no_records:
+            line += f", {len(self.no_records)} file(s) without a WARC record"
         if self.errors:
             line += f", {len(self.errors)} unreadable stretch(es)"
         if self.retried:
@@ -741,11 +729,22 @@ def index_warcs(
             pending.append((task, future))
         while pending:
             _write(db, writer, *pending.popleft(), stats, bar, sizer)
+        _no_records(db, stats)
     finally:
         bar.close()
         cleanup()
         stats.seconds = time.monotonic() - started
     return stats
+
+
+def _no_records(db: Database, stats: IndexStats) -> None:
+    """A file read this run that has yielded no record at all is an error, never done."""
+    for path in stats.read:
+        row = db.execute("select records from corpus_files where path = ?", (path,)).fetchone()
+        if row is not None and not row[0]:
+            stats.no_records.append(path)
+            with write_transaction(db):
+                db.execute("update corpus_files set finished_at = null, done_offset = 0 where path = ?", (path,))
 
 
 def _make_executor(engine: str, workers: int | None, scheduler: str | None, client: Any, connect_timeout: float = 20.0):
@@ -822,6 +821,11 @@ def _tasks(db: Database, files: list[str], stats: IndexStats, sizer: _SpanSizer,
                 continue
             if old_mode == mode and size >= (old_size or 0):
                 start = done  # a killed run, or a file that grew (an appending crawler)
+        problem = archive_problem(real)
+        if problem:  # issue 17: nothing indexed, nothing marked; the run ends in an error naming it
+            stats.no_records.append(real)
+            stats.errors.append(f"{real}: {problem}")
+            continue
         with write_transaction(db):
             db.execute(
                 "insert into corpus_files (path, size, mtime, mode, done_offset, started_at) values (?,?,?,?,?,?) "
@@ -829,6 +833,7 @@ def _tasks(db: Database, files: list[str], stats: IndexStats, sizer: _SpanSizer,
                 "done_offset = ?, finished_at = null",
                 (real, size, mtime, mode, start, utcnow(), start),
             )
+        stats.read.append(real)
         if mode == "member":
             yield from _span_tasks(real, start, size, sizer, max_bytes)
         else:

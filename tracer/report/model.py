@@ -319,10 +319,12 @@ def find_trace_id(db: Database, trace_id: int | None = None, *, last: bool = Fal
     if claim is not None:
         row = db.execute("select max(id) from traces where claim = ?", [claim]).fetchone()
         if row[0] is None:
-            row = db.execute("select max(id) from traces where lower(claim) like '%' || lower(?) || '%'",
+            # instr, not LIKE: a claim is text, not a pattern (no % or _ wildcards, no 50,000-byte limit)
+            row = db.execute("select max(id) from traces where instr(lower(claim), lower(?)) > 0",
                              [claim.strip()]).fetchone()
         if row[0] is None:
-            raise ReportError(f"no stored trace for the claim {claim!r}")
+            shown = claim if len(claim) <= 120 else claim[:117] + "..."
+            raise ReportError(f"no stored trace for the claim {shown!r}")
         return row[0]
     found = last_trace_id(db)
     if found is None:

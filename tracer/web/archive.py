@@ -127,7 +127,19 @@ def default_endpoints() -> tuple[str, ...]:
 
 
 def endpoints_from(specs: Iterable[str] | None) -> list[Endpoint]:
-    return [Endpoint.parse(s) for s in (default_endpoints() if specs is None else specs) if s and s.strip()]
+    """The archives to ask; a spec that is not an http(s) URL is left out, with a warning."""
+    from tracer.web.guard import url_problem
+
+    endpoints = []
+    for spec in default_endpoints() if specs is None else specs:
+        if not spec or not spec.strip():
+            continue
+        problem = url_problem(spec.strip())
+        if problem:
+            LOGGER.warning("web archive left out: %s", problem)
+            continue
+        endpoints.append(Endpoint.parse(spec))
+    return endpoints
 
 
 # ---------------------------------------------------------------- what archives answer

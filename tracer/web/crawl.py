@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from tracer import store
 from tracer.corpus.index import CorpusWriter, write_transaction
+from tracer.web.guard import url_problem
 from tracer.web.warc import normalize_url
 
 PRIORITY_CITED, PRIORITY_FEED, PRIORITY_TEXT, PRIORITY_OTHER = 0, 1, 2, 3
@@ -179,10 +180,10 @@ class Crawler:
     def add_seeds(self, seeds: Iterable[str]) -> None:
         with write_transaction(self.db):
             for seed in seeds:
-                parts = urlsplit(seed)
-                if parts.scheme not in ("http", "https") or not parts.netloc:
-                    raise CrawlError(f"{seed!r} is not an http(s) URL")
-                self._enqueue(seed, 0, PRIORITY_FEED, "seed", None, parts.netloc.lower())
+                problem = url_problem(seed)
+                if problem:
+                    raise CrawlError(problem)
+                self._enqueue(seed, 0, PRIORITY_FEED, "seed", None, urlsplit(seed).netloc.lower())
 
     def _enqueue(self, url: str, depth: int, priority: int, kind: str, parent: str | None, seed_host: str | None) -> None:
         if _SKIP_EXTENSIONS.search(urlsplit(url).path or ""):

@@ -98,20 +98,55 @@ def literal_address(host: str) -> str | None:
         return parse_ipv4_loose(host)
 
 
-def check_url(url: str, *, allow_private: bool = False) -> str | None:
-    """The error string for a URL the fetcher must not request, or None when it may try."""
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?|[a-z0-9_-]{1,63}", re.I)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not an http(s) URL tracer can ask for, in words; None when it is one.
+
+    The one syntax check of URLs given by a user or a page: a scheme other than http(s), no
+    host, a host that is neither an IP address nor a DNS name (``exa mple.com``, ``[::1``),
+    a bad port.
+    """
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return f"{url!r} is not a valid URL ({exc})"
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return f"{url!r} is not an http(s) URL"
+    if not host:
+        return f"{url!r} has no host"
+    if not _valid_host(host):
+        return f"{url!r} has an invalid host {host!r}"
+    return None
+
+
+def _valid_host(host: str) -> bool:
+    if literal_address(host) is not None:
+        return True
+    if host.startswith("[") or ":" in host:
+        return False  # brackets or colons: an IPv6 literal, and not a valid one
+    try:
+        name = host.rstrip(".").encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return False
+    labels = name.split(".")
+    return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
+
+
+def check_url(url: str, *, allow_private: bool = False) -> str | None:
+    """The error string for a URL the fetcher must not request, or None when it may try."""
+    try:
+        parts = urlsplit(url)
     except ValueError:
         return "invalid-url"
-    if not parts.scheme:
-        return "invalid-url"
-    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+    if parts.scheme and parts.scheme.lower() not in ALLOWED_SCHEMES:
         return "unsupported-scheme"
-    if not host:
+    if url_problem(url):
         return "invalid-url"
+    host = parts.hostname
     if allow_private:
         return None
     if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):

@@ -109,6 +109,45 @@ def _iter_records(path: str, offset: int = 0, check_digests: bool = False, limit
             yield iterator, record
 
 
+def archive_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` is not a web archive tracer can read, in a few words; None when its first
+    record reads as a WARC (or ARC) record. Empty files, random bytes, other formats and gzip
+    data broken from the start are refused here, before anything is indexed or replayed."""
+    path = str(path)
+    try:
+        if os.path.getsize(path) == 0:
+            return "the file is empty"
+        if path.endswith(".wacz"):
+            members = wacz_members(path)
+            if not members:
+                return "a WACZ without WARC files in archive/"
+            _, start, size = members[0]
+            first = next(_iter_records(path, start, limit=size), None)
+        else:
+            first = next(_iter_records(path), None)
+    except zipfile.BadZipFile:
+        return "not a WACZ (zip) file"
+    except OSError as error:
+        return f"cannot read it ({error.strerror or error})"
+    except Exception as error:  # noqa: BLE001 - warcio and zlib raise plain Exceptions on garbage
+        if type(error).__name__ == "ArchiveLoadFailed":  # its message quotes the file's first line: not shown
+            return "not a WARC file (its start is no WARC or ARC header)"
+        return f"not a WARC file ({type(error).__name__}: {_short(str(error))})"
+    if first is None:
+        return "no WARC record in it"
+    record = first[1]
+    if record.format != "warc":  # warcio reads any first line as an ARC header: only a real one counts
+        uri = (record.rec_headers.get_header("uri") or "") if record.rec_headers else ""
+        if not uri.startswith(("filedesc:", "http:", "https:", "dns:", "ftp:")):
+            return "not a WARC file (no WARC or ARC header at its start)"
+    return None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def wacz_members(path: str) -> list[tuple[str, int, int]]:
     """(name, data offset, size) of the WARC files inside a WACZ.
 
