@@ -262,13 +262,14 @@ def test_index_errors_are_one_line(tmp_path):
     not_warc = tmp_path / "notes.txt"
     not_warc.write_text("hello")
     result = CliRunner().invoke(cli, ["index", str(not_warc), "--db", str(tmp_path / "x.db"), "--workers", "1"])
-    assert result.exit_code == 0 and "0 documents added" in result.stdout
+    # a file without a WARC record is an error (issue 17), in one line, and nothing is added
+    assert result.exit_code == 1 and "0 documents added" in result.stdout and "no WARC record" in result.output
     missing = CliRunner().invoke(cli, ["index", str(tmp_path / "missing.warc.gz")])
     assert missing.exit_code != 0 and "Traceback" not in missing.output
     gz = tmp_path / "garbage.warc.gz"
     gz.write_bytes(zlib.compress(b"garbage") * 3)
     result = CliRunner().invoke(cli, ["index", str(gz), "--db", str(tmp_path / "x.db"), "--workers", "1"])
-    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert result.exit_code == 1 and "Traceback" not in result.output
 
 
 def test_sources_sees_pages_stored_by_a_trace(seed_warc, tmp_path):

@@ -13,6 +13,7 @@ formula. Everything tracer writes for people goes through one of these functions
   a line). The CLI writes all its output, messages and progress lines through
   ``TerminalSafeStream``, which applies it.
 - ``for_xml``: ``clean_text`` (PROV, GEXF, HTML).
+- ``json_text``: JSON with DEL, C1 controls and lone surrogates escaped too (lossless).
 - ``csv_cell`` / ``csv_text``: the one CSV writer: cells cleaned, and text a spreadsheet
   would read as a formula (= + - @ tab CR, and their full-width forms) quoted with a leading
   apostrophe (OWASP, CSV injection).
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any, Iterable, Sequence
 
@@ -63,6 +65,17 @@ def for_terminal(text: str) -> str:
 def for_xml(text: str) -> str:
     """``text`` with only characters XML 1.0 allows (and no escape sequences)."""
     return clean_text(text)
+
+
+# What json.dumps(ensure_ascii=False) leaves raw inside strings that a terminal or an encoder
+# would trip on: DEL, the C1 controls (0x9B is an 8-bit CSI) and lone surrogates.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), *range(0xD800, 0xE000))}
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """JSON with non-ASCII text kept readable but every control character escaped (json.dumps
+    escapes C0 only): lossless, and inert on a terminal."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
 
 
 def csv_cell(value: Any) -> str:

@@ -26,6 +26,7 @@ def md_escape(text: str | None) -> str:
 
 
 def md_url(url: str | None) -> str:
+    url = clean_text(url or "")
     if not url:
         return "—"
     if re.fullmatch(r"https?://[^\s<>()\\`]+", url):

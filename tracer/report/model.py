@@ -61,7 +61,9 @@ def trace_json(trace: Trace) -> dict[str, Any]:
 
 
 def dumps(trace: Trace) -> str:
-    return json.dumps(trace_json(trace), ensure_ascii=False, indent=2)
+    from tracer.safe import json_text  # controls escaped, lossless (issue 17)
+
+    return json_text(trace_json(trace), indent=2)
 
 
 def _hop_heading(hop: Hop) -> str:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 from tracer.report.csv import format_csv
 from tracer.report.graph import format_dot, format_gexf
 from tracer.report.html import format_html
 from tracer.report.markdown import format_markdown
 from tracer.report.model import REPORT_FORMATS, Report, ReportError, report_json
 from tracer.report.prov import format_prov
+from tracer.safe import json_text  # controls escaped, lossless (issue 17)
 
 _FORMATTERS = {
     "md": format_markdown,
-    "json": lambda report: json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n",
+    "json": lambda report: json_text(report_json(report), indent=2) + "\n",
     "csv": format_csv,
     "html": format_html,
     "dot": format_dot,
