@@ -63,7 +63,10 @@ def test_three_step_number_drift_is_reported_hop_by_hop(web_warc, tmp_path):
 
 def test_drift_in_plain_strings():
     claim = "North Korea stole $2 billion"
-    assert compare(claim, "North Korea stole approximately $2 billion.", "The DPRK took about 2bn dollars.") == []
+    assert compare(claim, "North Korea stole approximately $2 billion.", "North Korea took about 2bn dollars.") == []
+    # an acronym and the name it abbreviates are one entity, either way round
+    assert compare("The UN fined the firm $3m", "The UN fined the firm $3m.", "The United Nations fined it $3m.") == []
+    assert compare("The UN fined the firm $3m", "The United Nations fined the firm $3m.", "The UN fined it $3m.") == []
     assert compare(claim, "North Korea stole $2 billion.", "North Korea may have stolen $2 billion.") == [
         "hedge dropped: “may” in the source, not here"]
     assert compare(claim, "North Korea stole more than $3 billion.", "North Korea stole $2 billion.") == [

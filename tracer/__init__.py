@@ -13,7 +13,7 @@ import types
 
 from tracer.version import __version__
 
-__all__ = ["trace", "__version__"]
+__all__ = ["trace", "claim_scores", "CLAIM_THRESHOLD", "__version__"]
 
 
 class _Package(types.ModuleType):
@@ -30,6 +30,18 @@ class _Package(types.ModuleType):
     @trace.setter
     def trace(self, value):
         pass
+
+    @property
+    def claim_scores(self):
+        from tracer.claims.match import claim_scores
+
+        return claim_scores
+
+    @property
+    def CLAIM_THRESHOLD(self):  # noqa: N802 - the public constant's name
+        from tracer.claims.match import CLAIM_THRESHOLD
+
+        return CLAIM_THRESHOLD
 
 
 sys.modules[__name__].__class__ = _Package

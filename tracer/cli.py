@@ -273,11 +273,16 @@ def cli():
               help="Web archive asked for a dead link: a Memento TimeGate, or a CDX API ending in /cdx "
                    "(repeatable; default: the Internet Archive's Wayback Machine)")
 @click.option("--no-archive-fallback", is_flag=True, help="Never ask web archives for dead or changed pages")
+# issue 13: when the start page does not carry the claim, say which sentence it is
+@click.option("--sentence", "start_sentence", type=click.IntRange(1), default=None, metavar="N",
+              help="Trace from sentence N of the start page (the numbers a claim-not-found trace lists)")
+@click.option("--quote", "start_quote", default=None, metavar="WORDS",
+              help="Trace from the start page's sentence that has these exact words")
 @politeness_options
 @format_option("text", "json")
 @db_option
 def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, no_archive_fallback,
-              timeout, delay, max_bytes, user_agent, format_, db_path):
+              start_sentence, start_quote, timeout, delay, max_bytes, user_agent, format_, db_path):
     """Trace CLAIM from the page at URL to its origin, storing every hop.
 
     Example: tracer trace https://example.com/story --claim "North Korea stole $2 billion"
@@ -285,12 +290,19 @@ def trace_cmd(url, claim, archives, offline, allow_private, max_hops, memento, n
     from tracer.report.model import dumps, format_text
     from tracer.trace import trace as run_trace
 
+    from tracer.claims.semantic import ClaimModelError
+
+    if start_sentence and start_quote:
+        raise click.UsageError("give --sentence or --quote, not both")
     db = open_db(db_path)
     try:
         result = run_trace(url, claim, db=db, archives=archives, offline=offline, allow_private=allow_private,
                            max_hops=max_hops, progress=hop_progress(),
                            memento=memento or None, archive_fallback=not no_archive_fallback,  # issue 9
+                           start_sentence=start_sentence, start_quote=start_quote,
                            timeout=timeout, delay=delay, max_bytes=max_bytes, user_agent=user_agent)
+    except ClaimModelError as exc:
+        raise click.ClickException(f"{exc} (TRACER_CLAIM_MODEL=off matches on words and figures alone)") from None
     except KeyboardInterrupt:
         from tracer import store
 
@@ -642,6 +654,7 @@ def sources_cmd(claim, format_, db_path):
 
     import textwrap
 
+    from tracer.claims.semantic import ClaimModelError
     from tracer.corpus.search import CorpusError, format_sources_text, sources, sources_csv
 
     from tracer.judge.credibility import assess_claim
@@ -649,7 +662,7 @@ def sources_cmd(claim, format_, db_path):
     db = open_existing_db(db_path)
     try:
         result = sources(db, claim)
-    except CorpusError as exc:
+    except (CorpusError, ClaimModelError) as exc:
         raise click.ClickException(str(exc)) from None
     # the per-claim judgement (independent origins, copies, laundering, amplification): additive
     result["credibility"] = assess_claim(result, db)

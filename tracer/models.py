@@ -169,6 +169,8 @@ class ClaimMatch:
     end: int
     text: str
     score: float  # 0..1
+    # what this sentence says differently from the claim (another figure, the negation); [] when it carries it
+    mismatch: list[str] = field(default_factory=list)
 
 
 @dataclass

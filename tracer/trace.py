@@ -30,7 +30,7 @@ from tracer.claims.drift import compare as drift_compare
 from tracer.page import read_page
 from tracer.web.fetch import Fetcher
 from tracer.web.urls import url_key
-from tracer.claims.match import confidence, find_claim
+from tracer.claims.match import chosen_match, closest_sentences, confidence, find_claim
 from tracer.models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
 from tracer.corpus.search import claim_candidates
 from tracer.resolve import (Candidate, citations_for_claim, is_generic, lookup_source, page_notes, same_source,
@@ -67,6 +67,9 @@ class TraceOptions:
     # Web-archive fallback (tracer/archive.py): read a dead or changed page from a capture.
     archive_fallback: bool = True
     memento: tuple[str, ...] | None = None
+    # the claim's sentence on the start page as the user chose it (issue 13): its number, or words from it
+    start_sentence: int | None = None
+    start_quote: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +79,8 @@ class TraceOptions:
             "allow_private": self.allow_private,
             "archive_fallback": self.archive_fallback,
             **({"memento": list(self.memento)} if self.memento else {}),
+            **({"start_sentence": self.start_sentence} if self.start_sentence else {}),
+            **({"start_quote": self.start_quote} if self.start_quote else {}),
         }
 
 
@@ -292,8 +297,8 @@ class _Walk:
                 self.stop(chain, Origin(source or hop.url, hop.url, hop.kind, "no-further-attribution"), hop)
                 return
             doc, attributions, day = self._read(hop, result, depth, previous)
-            matches = find_claim(doc, claim)
-            if not matches:
+            matches = self._find_claim(doc, hop, depth)
+            if not matches and not self._chosen(depth):
                 # the live page no longer carries the claim: an archived capture may
                 rescued, archived = archive.rescue_hop(self, hop, result, previous.hop if previous else None)
                 if archived is not result and archived.ok and archived.is_html:
@@ -306,11 +311,16 @@ class _Walk:
             if tried:
                 hop.extra["tried_links"] = list(tried)  # the same source's other links, which did not carry the claim
             if not matches:
+                self._candidates(hop, doc, depth)
                 self.stop(chain, Origin(hop.source, hop.url, hop.kind, "claim-not-found"), hop, doc=doc, day=day)
                 return
             best = matches[0]
             hop.evidence, hop.evidence_span, hop.match_score = best.text, (best.start, best.end), round(best.score, 3)
             hop.extra["confidence"] = confidence(best.score)
+            if best.mismatch:  # the page says it with another figure, or denies it (issue 13)
+                hop.extra["claim_mismatch"] = best.mismatch
+                if depth == 0 and "claim-mismatch" not in hop.flags:
+                    hop.flags.append("claim-mismatch")  # later hops: the drift between hops says it
             archive.check_added_after_citation(self, hop, doc, previous.hop if previous else None)
             if previous is not None and chain.candidate is not None and not chain.steps:
                 # the first hop of a branch: the fork hop cites it with its own sentence
@@ -380,6 +390,30 @@ class _Walk:
         previous.hop.cites.link = pending.pop(0)
         self.update(previous)
         return True
+
+    def _chosen(self, depth: int) -> bool:
+        return depth == 0 and bool(self.options.start_sentence or self.options.start_quote)
+
+    def _find_claim(self, doc: Document, hop: Hop, depth: int) -> list[ClaimMatch]:
+        """The claim's sentences on a page; on the start page, the one the user chose, if any."""
+        if self._chosen(depth):
+            chosen = chosen_match(doc, self.trace.claim, sentence=self.options.start_sentence,
+                                  quote=self.options.start_quote)
+            if chosen is None:
+                hop.extra["chosen_not_found"] = (f"sentence {self.options.start_sentence}" if self.options.start_sentence
+                                                 else f"“{self.options.start_quote}”")
+                return []
+            hop.extra["chosen_by"] = "sentence" if self.options.start_sentence else "quote"
+            return [chosen]
+        return find_claim(doc, self.trace.claim)
+
+    def _candidates(self, hop: Hop, doc: Document, depth: int) -> None:
+        """The sentences that came closest to the claim, for a person to choose from (issue 13)."""
+        near = [{"sentence": m.sentence + 1, "score": round(m.score, 3), "text": m.text}
+                for m in closest_sentences(doc, self.trace.claim)]
+        hop.extra["candidates"] = near
+        if depth == 0:
+            self.trace.extra["candidates"] = near
 
     def _read(self, hop: Hop, result: FetchResult, depth: int, previous: _Step | None):
         """Read a fetched page into the hop: document stored, title, date (metadata, then visible)."""
@@ -621,19 +655,26 @@ def trace(
     progress: Callable[[Hop], None] | None = None,
     archive_fallback: bool = True,
     memento: tuple[str, ...] | list[str] | None = None,
+    start_sentence: int | None = None,
+    start_quote: str | None = None,
     **fetch_options: Any,
 ) -> Trace:
     """Trace a claim from a page to its origin; every hop is stored in ``db``.
 
     >>> t = trace("https://example.com/story", "North Korea stole $2 billion", archives=["web.warc.gz"], offline=True)
     >>> [h.source for h in t.hops], t.origin.reason
+
+    When the start page does not carry the claim, the trace stops (``claim-not-found``) with the
+    closest sentences in ``trace.extra["candidates"]``; ``start_sentence`` (a candidate's number)
+    or ``start_quote`` (words from the page) then says which sentence the claim is.
     """
     if not isinstance(db, Database):
         db = store.open_db(db if db is not None else ":memory:")
     # archives stored absolute: the trace's options must mean the same from any folder
     options = TraceOptions(max_hops=max_hops, archives=tuple(str(Path(a).absolute()) for a in archives),
                            offline=offline, allow_private=allow_private, fetch_options=fetch_options,
-                           archive_fallback=archive_fallback, memento=tuple(memento) if memento else None)
+                           archive_fallback=archive_fallback, memento=tuple(memento) if memento else None,
+                           start_sentence=start_sentence, start_quote=start_quote)
     result = Trace(claim=claim, start_url=url)
     store.begin_trace(db, result, options.to_json())
     own_fetcher = fetcher is None

@@ -5,7 +5,8 @@ sentence of the page it cites (upstream): figures and their units, with the
 tolerance a reader allows ("23 per cent", "23.4%" and "almost a quarter" agree;
 35, "around 40" and "more than 50" do not), hedges the source used and the page
 dropped ("may", "reportedly"), quotations that the source does not carry word for
-word, and a named entity put in place of another. Each change is one short
+word, and a named entity put in place of another (an acronym and the name it
+abbreviates are one entity). Each change is one short
 readable string; an empty list means the claim came through unchanged.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from tracer.claims.match import _ALIASES, Quantity, claim_figures, compatible, quantities, same_kind
+from tracer.claims.match import Quantity, claim_figures, compatible, quantities, same_kind
 
 # Words by which a writer says a statement is not certain.
 HEDGES = (
@@ -77,16 +78,31 @@ def _names(text: str, exclude: set[str]) -> list[str]:
     return found
 
 
-def _variants(name: str) -> list[str]:
-    """A name and the other names of the same entity ("DPRK", "North Korea")."""
-    low = _norm(name)
-    canonical = _ALIASES.get(low, low)
-    return [canonical] + [_norm(a) for a, c in _ALIASES.items() if c == canonical]
+_LINKING = frozenset("of the and for de".split())
 
 
-def _mentioned(name: str, text_norm: str) -> bool:
-    """Is a name (or any distinctive word of it, or an alias) mentioned in a normalised text?"""
-    if any(re.search(rf"\b{re.escape(v)}\b", text_norm) for v in _variants(name) if v):
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _LINKING and w[:1].isalpha())
+
+
+def _acronym_mentioned(name: str, text: str) -> bool:
+    """An acronym and the name it abbreviates are one entity: "UN" / "United Nations", "DPRK" /
+    "Democratic People's Republic of Korea", either way round."""
+    words = name.replace("’", "'").split()
+    if len(words) == 1 and name.isupper() and 2 <= len(name) <= 6:
+        for m in re.finditer(r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|the|and|for|de)\s+)*[A-Z][\w'’\-]*)+", text):
+            if _initials(re.split(r"\s+", m.group(0))).upper() == name.replace(".", ""):
+                return True
+        return False
+    letters = _initials(words).upper()
+    return len(letters) >= 2 and re.search(rf"\b{letters}\b", text) is not None
+
+
+def _mentioned(name: str, text_norm: str, text: str = "") -> bool:
+    """Is a name (or any distinctive word of it, or its acronym) mentioned in a normalised text?"""
+    if re.search(rf"\b{re.escape(_norm(name))}\b", text_norm):
+        return True
+    if text and _acronym_mentioned(name, text):
         return True
     words = [_norm(w) for w in name.split() if w.lower() not in _GENERIC and len(w) > 2]
     return any(re.search(rf"\b{re.escape(w[:6])}", text_norm) for w in words) if words else True
@@ -122,8 +138,8 @@ def compare(
             changes.append(f"quote not verbatim in {upstream_label}: “{quoted.strip()}”")
     exclude = {_norm(n) for n in exclude_names if n}
     here_norm = _norm(here_text or here)
-    new = [n for n in _names(here, exclude) if not _mentioned(n, source_norm)]
-    gone = [n for n in _names(upstream, exclude) if not _mentioned(n, here_norm)]
+    new = [n for n in _names(here, exclude) if not _mentioned(n, source_norm, upstream_text or upstream)]
+    gone = [n for n in _names(upstream, exclude) if not _mentioned(n, here_norm, here_text or here)]
     if new and gone:
         changes.append(f"entity: “{new[0]}” here, “{gone[0]}” in {upstream_label}")
     return changes

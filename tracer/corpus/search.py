@@ -38,63 +38,31 @@ _MAX_MISSES = 150  # ... stopping after this many in a row that do not carry the
 _RARE_GROUPS = 5  # a candidate sentence has two (three, first) of the claim's five rarest terms
 _DF_CAP = 20000
 _RANK_ALL = 40000  # fewer sentences than this with two rare terms: rank them all by bm25
-_IRREGULAR = {
-    "stole": ("steal", "stolen", "stealing"), "stolen": ("steal", "stole"), "steal": ("stole", "stolen"),
-    "fell": ("fall", "fallen", "falling", "drop", "dropped"), "fall": ("fell", "fallen"),
-    "rose": ("rise", "risen", "rising"), "rise": ("rose", "risen"), "paid": ("pay",), "sold": ("sell",),
-    "bought": ("buy",), "took": ("take", "taken"), "won": ("win",), "lost": ("lose",), "hacked": ("hack",),
-    "killed": ("kill", "died", "dead"), "percent": ("per cent", "pct"),
-    "billion": ("bn", "bln"), "million": ("mn", "mln", "m"), "trillion": ("tn",),
-    "cryptocurrency": ("crypto",), "cryptocurrencies": ("crypto", "cryptocurrency"), "crypto": ("cryptocurrency",),
-}
-
-
-def _match_tables():
-    from tracer.claims import match
-
-    aliases = getattr(match, "_ALIASES", {})
-    stopwords = getattr(match, "_STOPWORDS", frozenset())
-    return aliases, stopwords
-
-
 def _phrase(text: str) -> str:
     tokens = _TOKEN.findall(text.lower())
     return '"' + " ".join(tokens) + '"' if tokens else ""
 
 
 def claim_query_groups(claim: str) -> list[list[str]]:
-    """The claim's terms as FTS5 alternatives: [["\"north korea\"", "\"dprk\"", ...], ["\"billion\"", "\"bn\""], ...]."""
+    """The claim's terms as FTS5 alternatives: [["\"stole\"", "\"steal\"", "\"stolen\"", ...], ["\"billion\"", "\"bn\""], ...]."""
     return [group for group, _ in _claim_groups(claim)]
 
 
 def _claim_groups(claim: str) -> list[tuple[list[str], float]]:
-    """The claim's terms as groups of alternatives, each with the weight the matcher gives it
-    (names 2, figures 2.5, other words 1)."""
-    aliases, stopwords = _match_tables()
-    lowered = claim.lower()
+    """The claim's terms as groups of alternatives (a word's other forms, from its lemmas: "stole",
+    "steal", "stolen"; a scale word's abbreviations: "billion", "bn"), each with the weight the
+    matcher gives it (names 2, figures 2.5, other words 1)."""
+    from tracer.claims.terms import STOPWORDS, word_forms
+
     used: set[str] = set()
     groups: list[tuple[list[str], float]] = []
-    by_canonical: dict[str, set[str]] = {}
-    for alias, canonical in aliases.items():
-        by_canonical.setdefault(canonical, set()).add(alias)
-    for canonical, names in by_canonical.items():
-        canonical_tokens = _TOKEN.findall(canonical)
-        present = re.search(rf"\b{re.escape(canonical)}\b", lowered) is not None
-        alias_hits = [a for a in names if re.search(rf"(?<![\w.]){re.escape(a)}(?![\w])", claim if len(a) <= 4 else lowered,
-                                                    0 if len(a) <= 4 else re.I) and (len(a) > 4 or a.upper() in claim)]
-        if present or alias_hits:
-            alternatives = {_phrase(canonical)} | {_phrase(a) for a in names}
-            groups.append((sorted(a for a in alternatives if a), 2.0 * len(canonical_tokens)))
-            used.update(canonical_tokens)
-            for a in alias_hits:
-                used.update(_TOKEN.findall(a))
     for i, m in enumerate(_TOKEN.finditer(claim)):
         token = m.group(0)
         word = token.lower()
-        if word in used or word in stopwords or (len(word) < 2 and not word.isdigit()):
+        if word in used or word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         used.add(word)
-        alternatives = {_phrase(word)} | {_phrase(a) for a in _IRREGULAR.get(word, ())}
+        alternatives = {_phrase(word)} | {_phrase(a) for a in word_forms(word)}
         weight = 2.5 if word.isdigit() else 2.0 if token[0].isupper() and (i > 0 or token.isupper()) else 1.0
         groups.append((sorted(a for a in alternatives if a), weight))
     return groups
@@ -271,19 +239,21 @@ def _keys(text: str) -> set[str]:
 
 
 class ClaimScorer:
-    """The claim matcher (tracer.match) made cheap enough for thousands of candidates.
+    """The claim matcher (tracer.claims.match) made cheap enough for thousands of candidates.
 
-    A sentence is scored by the matcher only when a rough score (the share of the
-    claim's weighted terms among its words, by 5-letter prefix) comes near the
-    threshold; scores are cached by text, so wire copies are scored once.
+    A sentence is scored only when a rough score (the share of the claim's weighted
+    terms among its words, by 5-letter prefix) reaches ROUGH_GATE; the sentence model
+    reads the few of a page that carry most of the claim's words (READ_PER_PAGE, with at
+    least READ_FLOOR of them). Scores are cached by text, so wire copies are scored once
+    (and the model's vectors by the matcher, so a query asked again is answered warm).
     """
 
-    GATE = 0.6  # rough score needed, as a share of the threshold
+    ROUGH_GATE = 0.3
+    READ_PER_PAGE = 3
+    READ_FLOOR = 0.3
 
     def __init__(self, claim: str, threshold: float) -> None:
-        from tracer.claims.match import _terms
-
-        self.terms = _terms(claim)
+        self.claim = claim
         self.threshold = threshold
         self.groups = [(weight, [tuple(t[:5] for t in _TOKEN.findall(alt.lower())) for alt in alts])
                        for alts, weight in _claim_groups(claim)]
@@ -320,24 +290,29 @@ class ClaimScorer:
         score = got / self.total
         return score * 0.6 if self.numbers and not any_figure else score
 
-    def score(self, text: str) -> float:
-        value = self.cache.get(text)
-        if value is None:
-            from tracer.claims.match import score_text
+    def scores(self, texts: list[str]) -> list[float]:
+        """Matcher scores of texts (one page's candidates), the model reading the best few."""
+        from tracer.claims.match import assess
 
-            value = self.cache[text] = score_text(self.terms, text)
-        return value
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            for text, a in zip(todo, assess(self.claim, todo, model_candidates=self.READ_PER_PAGE,
+                                            floor=self.READ_FLOOR)):
+                self.cache[text] = a.score
+        return [self.cache[t] for t in texts]
+
+    def score(self, text: str) -> float:
+        return self.scores([text])[0]
 
     def matches(self, doc: Document, indices: Iterable[int] | None = None, limit: int = 3) -> list[ClaimMatch]:
         """find_claim, over some sentences only (those the search hit and their neighbours) or all."""
-        from tracer.claims.match import _PAIR_PENALTY
+        from tracer.claims.match import PAIR_PENALTY
 
         sentences = doc.sentences
         if indices is None:
             wanted = range(len(sentences))
         else:
             wanted = sorted({j for i in indices for j in (i - 1, i, i + 1) if 0 <= j < len(sentences)})
-        gate = self.threshold * self.GATE
         keys: dict[int, set[str]] = {}
 
         def keys_of(i: int) -> set[str]:
@@ -346,23 +321,23 @@ class ClaimScorer:
                 keys[i] = _keys(doc.text[s.start : s.end])
             return keys[i]
 
-        candidates: list[ClaimMatch] = []
+        spans: list[tuple[int, int, int, float]] = []  # sentence, start, end, factor
         for i in wanted:
             s = sentences[i]
             if s is None:  # a probe reads only the sentences around the search hits
                 continue
-            text = doc.text[s.start : s.end]
             rough = self.rough(keys_of(i))
-            single = self.score(text) if rough >= gate else 0.0
-            if rough >= gate:
-                candidates.append(ClaimMatch(i, s.start, s.end, text, single))
+            if rough >= self.ROUGH_GATE:
+                spans.append((i, s.start, s.end, 1.0))
             if i + 1 < len(sentences) and sentences[i + 1] is not None and sentences[i + 1].paragraph == s.paragraph:
                 pair_rough = self.rough(keys_of(i) | keys_of(i + 1))
-                if pair_rough >= gate and pair_rough > rough:
-                    nxt = sentences[i + 1]
-                    pair_score = self.score(doc.text[s.start : nxt.end]) * _PAIR_PENALTY
-                    if pair_score > single + 0.1:
-                        candidates.append(ClaimMatch(i, s.start, nxt.end, doc.text[s.start : nxt.end], pair_score))
+                if pair_rough >= self.ROUGH_GATE and pair_rough > rough:
+                    spans.append((i, s.start, sentences[i + 1].end, PAIR_PENALTY))
+        if not spans:
+            return []
+        texts = [doc.text[start:end] for _, start, end, _ in spans]
+        candidates = [ClaimMatch(i, start, end, text, score * factor)
+                      for (i, start, end, factor), text, score in zip(spans, texts, self.scores(texts))]
         candidates.sort(key=lambda m: (-m.score, m.start))
         return [m for m in candidates if m.score >= self.threshold][:limit]
 
@@ -713,12 +688,15 @@ def sources(db: Database, claim: str, *, threshold: float | None = None) -> dict
 
     Answers from stored pages only (no network). See the module docstring for the JSON.
     """
-    from tracer.claims.match import MATCH_THRESHOLD
+    from tracer.claims.match import CLAIM_THRESHOLD, claim_problem
 
     if not claim or not claim.strip():
         raise CorpusError("the claim is empty")
+    problem = claim_problem(claim)
+    if problem:
+        raise CorpusError(problem)
     _catch_up(db)
-    finder = _Sources(db, claim.strip(), MATCH_THRESHOLD if threshold is None else threshold)
+    finder = _Sources(db, claim.strip(), CLAIM_THRESHOLD if threshold is None else threshold)
     finder.search()
     finder.collapse_copies()
     return finder.result()

@@ -91,6 +91,8 @@ def format_text(trace: Trace) -> str:
             lines.append(f"    cites: {hop.cites.source} ({hop.cites.kind}){cue} → {target}")
         for change in hop.extra.get("drift") or []:
             lines.append(_wrap("drift: ", change))
+        for note in hop.extra.get("claim_mismatch") or []:
+            lines.append(_wrap("not the claim: ", note))
         archived = hop.extra.get("archived")
         if archived:
             lines.append(f"    read from archive: {archived.get('url')} (captured {archived.get('captured_at')})")
@@ -100,7 +102,17 @@ def format_text(trace: Trace) -> str:
         names = " → ".join(h.source or h.url or "?" for h in branch)
         lines.append(f"Branch {number}: {names}")
     origin = trace.origin
-    if origin:
+    near = trace.extra.get("candidates")
+    if origin and origin.reason == "claim-not-found" and len(trace.hops) == 1 and near is not None:
+        # issue 13: the start page is not an origin; show what came closest and how to go on
+        lines.append(f"Not found: the start page does not carry the claim ({origin.url}).")
+        if near:
+            lines.append("Closest sentences:")
+            for c in near:
+                lines.append(_wrap(f"[{c['sentence']}] {c['score']:.2f} ", f"“{c['text']}”"))
+            lines.append("To trace from one of them: add --sentence N (its number above), "
+                         "or --quote \"exact words\" from the page.")
+    elif origin:
         where = origin.url or "not online"
         lines.append(f"Origin: {origin.name} ({origin.kind}, {where}) — {origin.reason}: {REASONS.get(origin.reason, '')}")
     if trace.flags:

@@ -552,14 +552,14 @@ def _norm(text: str | None) -> str:
 
 def matching_sentence(doc, sentence: str, threshold: float = 0.6) -> str | None:
     """The sentence of ``doc`` that is the same statement as ``sentence`` (perhaps reworded)."""
-    from tracer.claims.match import claim_score
+    from tracer.claims.match import closeness
 
     best, best_score = None, 0.0
     for i in range(len(doc.sentences)):
         text = doc.sentence_text(i)
         if _norm(text) == _norm(sentence):
             return text
-        score = claim_score(sentence, text)
+        score = closeness(sentence, text)  # the same sentence with another figure is its earlier version
         if score > best_score:
             best, best_score = text, score
     return best if best_score >= threshold else None
