@@ -43,7 +43,7 @@ __all__ = [
     "Quantity", "quantities", "compatible", "same_kind", "claim_figures", "confidence", "claim_problem",
 ]
 
-CLAIM_THRESHOLD = 0.40
+CLAIM_THRESHOLD = 0.42
 LEXICAL_WEIGHT = 0.2  # the rest is the model's cosine
 FIGURE_WEIGHT = 1.5  # a claim's figure counts as much as 1.5 words
 MISMATCH_PENALTY = 0.3  # another value for the claim's figure, or its negation
