@@ -373,6 +373,8 @@ def test_unusable_archives_are_errors_and_never_done(traced_db, tmp_path):
         assert row is None or row[0] is None
         result = run("trace", STORY, "--claim", CLAIM, "--archive", bad, "--offline", "--db", db)
         assert result.exit_code == 2 and "--archive" in result.output, (bad.name, result.output)
+        if bad.name.endswith((".warc", ".warc.gz")):
+            _one_line_error(run("read", bad), bad.name)  # tracer read: an error, not an empty listing
     # a good archive next to a bad one: the good one is indexed, the run still fails
     result = run("index", warc, tmp_path / "random.warc.gz", "--workers", "1", "--db", tmp_path / "mixed.db",
                  "--format", "json")

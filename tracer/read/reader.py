@@ -56,6 +56,11 @@ def read_warc(path: str | Path, *, max_bytes: int = PDF_MAX_BYTES) -> Iterator[t
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    from tracer.web.warc import archive_problem
+
+    problem = archive_problem(path)  # empty, random bytes, not a WARC: an error, never "nothing in it" (issue 17)
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     with open(path, "rb") as fh:
         try:
             for record in ArchiveIterator(fh):
