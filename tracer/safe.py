@@ -41,8 +41,9 @@ _ESCAPE = re.compile(
 )
 # What remains that a terminal or an XML parser must not see.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_CONTROL_AND_CR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_NEEDS_WORK = _CONTROL_AND_CR
+# ... and a carriage return, unless it ends a line (CR LF: the CSV line end, harmless)
+_CONTROL_AND_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]|\r(?!\n)")
+_NEEDS_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -56,7 +57,8 @@ def clean_text(text: str) -> str:
 
 
 def for_terminal(text: str) -> str:
-    """``text`` as it may be shown on a terminal: ``clean_text`` without carriage returns."""
+    """``text`` as it may be shown on a terminal: ``clean_text`` without carriage returns (but
+    CR LF line ends), which could hide the start of a line."""
     if not _NEEDS_WORK.search(text):
         return text
     return _CONTROL_AND_CR.sub("", _ESCAPE.sub("", text))
