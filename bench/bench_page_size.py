@@ -1,12 +1,14 @@
 """Time of page analysis against page size: does it grow linearly? (issue 17, case 3)
 
-    python bench/bench_page_size.py [--sizes 0.25,0.5,1,4] [--pattern mixed|repeat|all] [--stages]
+    python bench/bench_page_size.py [--sizes 0.25,0.5,1,4] [--pattern mixed|repeat|all] [--stages] [--calls]
 
 Builds HTML pages of the given sizes in MB out of repeated attribution paragraphs (a hostile
 page: the same few sentences over and over, as an attack or a broken CMS would serve), and
 prints for each size the seconds taken by the whole page analysis (``tracer.page.read_page``:
 parse, main text, sentences, links, attributions), and with ``--stages`` by extraction and
 attribution separately, plus seconds per MB. Linear growth shows as a flat s/MB column.
+On a loaded machine seconds are noisy: ``--calls`` also counts the Python function calls of
+the analysis (cProfile; the same on any machine), whose per-MB column is flat when it is linear.
 
 Patterns: ``repeat`` is one paragraph of nested attributions (according to, citing, said,
 a belief verb inside a content, a quotation that goes on) repeated; ``mixed`` varies names,
@@ -49,6 +51,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="0.25,0.5,1,4", help="page sizes in MB, comma-separated")
     parser.add_argument("--pattern", choices=["repeat", "mixed", "all"], default="all")
     parser.add_argument("--stages", action="store_true", help="time extraction and attribution separately")
+    parser.add_argument("--calls", action="store_true", help="count Python function calls too (machine-independent)")
     args = parser.parse_args()
 
     from tracer.attribution.attribute import extract_attributions
@@ -62,6 +65,8 @@ def main() -> None:
         header = f"{'MB':>6} {'paragraphs':>10} {'attributions':>12} {'read_page s':>11} {'s/MB':>6}"
         if args.stages:
             header += f" {'extract s':>9} {'attribute s':>11}"
+        if args.calls:
+            header += f" {'calls':>11} {'calls/MB':>10}"
         print(header)
         for size in sizes:
             html = page(size, pattern)
@@ -77,6 +82,16 @@ def main() -> None:
                 extract_attributions(doc.text, sentences=doc.sentences, links=doc.links, paragraphs=doc.paragraphs)
                 t2 = time.perf_counter()
                 line += f" {t1 - t0:9.2f} {t2 - t1:11.2f}"
+            if args.calls:
+                import cProfile
+                import pstats
+
+                profile = cProfile.Profile()
+                profile.enable()
+                read_page(html, "https://bench.example/page")
+                profile.disable()
+                calls = pstats.Stats(profile).total_calls
+                line += f" {calls:11d} {calls / (len(html) / 1e6):10.0f}"
             print(line, flush=True)
 
 
