@@ -116,7 +116,8 @@ def test_ctrl_c_during_a_trace_says_what_is_kept(tmp_path):
         cmd = [sys.executable, "-m", "tracer", "trace", server.url("/story"), "--claim", "the ferry was late",
                "--allow-private", "--delay", "0", "--timeout", "60", "--db", str(db_path)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 60
         while "/story" not in server.paths and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)

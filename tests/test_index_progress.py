@@ -69,8 +69,9 @@ def test_ctrl_c_says_how_to_resume_and_resuming_finishes(warc, tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "tracer", "index", str(warc), "--db", str(db_path), "--workers", "1"]
     # a session of its own: Ctrl-C in a terminal signals the whole process group
+    # (and SIGINT as a terminal has it: a test run started in the background inherits it ignored)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     committed = 0
     while time.monotonic() < deadline and proc.poll() is None:

@@ -526,6 +526,23 @@ def source_line(doc: Document, match: ClaimMatch, notes: PageNotes | None) -> Ca
     return Candidate(citation, match, None)
 
 
+def wire_byline(doc: Document, notes: PageNotes | None) -> Citation | None:
+    """A byline or reporting credit naming a wire service other than the page's publisher ("By
+    Global Wire" on a newspaper's page, "Reporting by X"): the wire is where the story, and a
+    claim the page attributes to no one, comes from. Its link when the byline links the wire's
+    story; else the trace looks the wire's page up by name, or names it as not online."""
+    from tracer.attribution.sources import is_wire_service
+
+    for name, cue, line, href in (notes.bylines if notes else []):
+        if not is_wire_service(name) or same_source(name, doc.publisher) or domain_matches_source(doc.url, name):
+            continue
+        if href and (registered_domain(href) == registered_domain(doc.url) or navigation_reason(href, name, doc.url)):
+            href = None  # the byline links the wire's home page or the outlet's own author page
+        return Citation(source=clean_name(name) or name, kind="outlet", cue=cue, link=href, sentence=line,
+                        resolved_by="byline" if href else None)
+    return None
+
+
 def syndicated_original(doc: Document, notes: PageNotes | None) -> Citation | None:
     """A syndicated copy leads to the original: a credit line ("This article originally
     appeared on X", with a link) or a canonical link to another site."""
@@ -746,6 +763,9 @@ class PageNotes:
     scholarly: list[tuple[str, str, str]] = field(default_factory=list)  # (href, anchor, context)
     credit: tuple[str, str, str] | None = None  # (href, name, line): "This article originally appeared on X"
     source_line: tuple[str | None, str, str] | None = None  # (href, name, cue): "Source: X"
+    # names the page credits for the story: its byline ("By Global Wire", "Ruth Ferrell, Nordic
+    # Press Agency") and reporting credits ("Reporting by X"), as (name, cue, line, href or None)
+    bylines: list[tuple[str, str, str, str | None]] = field(default_factory=list)
 
 
 def _element_text(el) -> str:
@@ -835,4 +855,46 @@ def page_notes(html: str | bytes | None, url: str) -> PageNotes:
         name = re.split(r"[;]", m.group("name"))[0].strip(" .")
         found.source_line = (outward[0] if outward else None, name, text[: m.start("name")].strip())
         break
+    found.bylines = _bylines(root, absolute)
+    return found
+
+
+_BYLINE_HINT = re.compile(r"byline|author|credit|contributor|reporter", re.I)
+_REPORTING_BY = re.compile(r"^\s*(?:(?:additional|further)\s+)?reporting\s+by\s+(?P<names>.{2,150}?)\s*[.;]?\s*(?:$|;|\.\s)", re.I)
+_BY = re.compile(r"^\s*by\s+", re.I)
+
+
+def _byline_names(text: str) -> list[str]:
+    """"By Ruth Ferrell, Nordic Press Agency" -> ["Ruth Ferrell", "Nordic Press Agency"]."""
+    text = _BY.sub("", text)
+    text = re.split(r"\s[|·•—–]\s|\s-\s", text)[0]  # "By X | 2 May 2024"
+    parts = re.split(r",\s*|\s+and\s+|\s*&\s*|\s*/\s*|\s+for\s+|\s+with\s+", text)
+    return [p.strip(" .;:") for p in parts if p.strip(" .;:") and len(p) < 80]
+
+
+def _bylines(root, absolute) -> list[tuple[str, str, str, str | None]]:
+    """Who the page credits for the story: byline elements (class, id, itemprop or rel naming a
+    byline, author or credit) and "Reporting by ..." lines."""
+    found: list[tuple[str, str, str, str | None]] = []
+    body = root.find("body")
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "nav", "footer"):
+            continue
+        hint = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''} {el.get('rel') or ''}"
+        text = _element_text(el)
+        if not text or len(text) > 160:
+            continue
+        reporting = _REPORTING_BY.match(text)
+        if reporting:
+            cue, names = "reporting by", _byline_names(reporting.group("names"))
+        elif _BYLINE_HINT.search(hint) and not any(_BYLINE_HINT.search(f"{p.get('class') or ''} {p.get('id') or ''}")
+                                                   for p in el.iterancestors() if isinstance(p.tag, str)):
+            cue, names = "byline", _byline_names(text)
+        else:
+            continue
+        links = {_element_text(a): absolute(a.get("href")) for a in el.iter("a")}
+        for name in names:
+            entry = (name, cue, text, links.get(name))
+            if entry not in found:
+                found.append(entry)
     return found

@@ -33,7 +33,7 @@ from tracer.web.urls import url_key
 from tracer.claims.match import chosen_match, closest_sentences, confidence, find_claim
 from tracer.models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
 from tracer.corpus.search import claim_candidates
-from tracer.resolve import (Candidate, citations_for_claim, is_generic, lookup_source, page_notes, same_source,
+from tracer.resolve import (Candidate, citations_for_claim, is_generic, wire_byline, lookup_source, page_notes, same_source,
                             syndicated_original)
 
 DEFAULT_MAX_HOPS = 8
@@ -342,6 +342,12 @@ class _Walk:
             if (doc.meta or {}).get("citation_doi"):
                 # a scholarly article: its own findings, unless it links the work it takes them from
                 candidates = [c for c in candidates if c.citation.link]
+            if not candidates and not original:
+                # nothing in the text: a byline or reporting credit may name the wire the story came from
+                wire = wire_byline(doc, notes)
+                if wire is not None and url_key(wire.link) not in {url_key(u) for s in chain.path for u in (s.hop.url, s.hop.requested_url)}:
+                    wire.sentence = best.text if not wire.link else wire.sentence
+                    candidates = [Candidate(wire, best)]
             if not candidates:
                 reason = archive.origin_reason(hop, "no-further-attribution")
                 self.stop(chain, Origin(hop.source, hop.url, hop.kind, reason), hop, doc=doc, day=day)

