@@ -41,7 +41,8 @@ FLAGS = (
     # issue 9 (tracer/archive.py)
     "archived-copy",  # the hop was read from a web archive's capture (the live link is dead or changed)
     "archived-after-citation",  # ... from a capture made after the citing page's date (none before)
-    "added-after-citation",  # the claim sentence was added or changed after the page was cited
+    "added-after-citation",  # the claim sentence was added after the page was cited
+    "edited-after-citation",  # issue 16: the claim sentence was there when cited and was edited since
 )
 
 

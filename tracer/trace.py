@@ -321,13 +321,14 @@ class _Walk:
                 hop.extra["claim_mismatch"] = best.mismatch
                 if depth == 0 and "claim-mismatch" not in hop.flags:
                     hop.flags.append("claim-mismatch")  # later hops: the drift between hops says it
-            archive.check_added_after_citation(self, hop, doc, previous.hop if previous else None)
+            # an edit after the citation: the citing page is held against the version it saw
+            seen = archive.check_added_after_citation(self, hop, doc, previous.hop if previous else None)
             if previous is not None and chain.candidate is not None and not chain.steps:
                 # the first hop of a branch: the fork hop cites it with its own sentence
                 chain.fork_drift = self._drift_changes(previous, hop, doc, chain.candidate.match.text,
-                                                       chain.candidate.citation.source)
+                                                       chain.candidate.citation.source, seen=seen)
             elif previous is not None:
-                self._drift(previous, hop, doc)
+                self._drift(previous, hop, doc, seen=seen)
             notes = page_notes(result.text, hop.url)
             if (doc.meta or {}).get("citation_doi"):
                 notes.scholarly = []  # a paper's links to its own DOI are not a further source
@@ -477,20 +478,25 @@ class _Walk:
                 hop.kind = "outlet" if (meta.get("og:type") or "article") == "article" else "organisation"
 
     def _drift_changes(self, previous: _Step, hop: Hop, doc: Document, evidence: str | None,
-                       cited: str | None) -> list[str]:
+                       cited: str | None, seen: Document | None = None) -> list[str]:
         citing = previous.hop
+        upstream = hop.evidence
+        if seen is not None:  # the source was edited after it was cited: compare with what the citer saw
+            upstream, doc = hop.extra["changed_after_citation"]["before"], seen
         return drift_compare(
-            self.trace.claim, evidence, hop.evidence,
+            self.trace.claim, evidence, upstream,
             upstream_text=doc.text,
             here_text=previous.doc.text if previous.doc else "",
             exclude_names=[n for n in (citing.source, hop.source, doc.publisher, cited) if n],
             upstream_label=f"the source (hop {hop.depth})",
         )
 
-    def _drift(self, previous: _Step, hop: Hop, doc: Document) -> None:
-        """Compare the citing hop's claim sentence with this one (upstream): record what changed on it."""
+    def _drift(self, previous: _Step, hop: Hop, doc: Document, seen: Document | None = None) -> None:
+        """Compare the citing hop's claim sentence with this one (upstream), or with the version of
+        it the citing page saw: record what changed on it."""
         citing = previous.hop
-        changes = self._drift_changes(previous, hop, doc, citing.evidence, citing.cites.source if citing.cites else None)
+        changes = self._drift_changes(previous, hop, doc, citing.evidence, citing.cites.source if citing.cites else None,
+                                      seen=seen)
         if changes:
             _set_drift(citing, changes)
             self.update(previous)

@@ -407,6 +407,50 @@ def _document_text(db: Database | None, hop: Hop, full_only: bool = False) -> st
     return None if full_only else hop.evidence
 
 
+def _seen_upstream(up: Hop | None) -> str | None:
+    """The upstream claim sentence as the citing page saw it: before an edit made after the citation."""
+    if up is None:
+        return None
+    changed = up.extra.get("changed_after_citation") if up.extra else None
+    if isinstance(changed, dict) and changed.get("change") == "edited" and changed.get("citing_page_saw") == "before" \
+            and changed.get("before"):
+        return changed["before"]
+    return up.evidence
+
+
+def _day(value: Any) -> str:
+    return str(value)[:10] if value else "an unknown date"
+
+
+def _history_sentences(hops: list[Hop]) -> list[str]:
+    """What the verdict tells about pages read from a web archive, and pages changed after they
+    were cited: a fact-checker signs a verdict only knowing which version of a page it rests on."""
+    out = []
+    for i, hop in enumerate(hops):
+        citer = hops[i - 1] if i else None
+        by = _name(citer) if citer else "the citing page"
+        archived = hop.extra.get("archived") if hop.extra else None
+        if isinstance(archived, dict):
+            why = ("the live link is dead" + (f" ({archived['original_status']})" if archived.get("original_status")
+                                              else "") if archived.get("reason") == "dead-link"
+                   else "the live page no longer carries the claim")
+            when = "made after " + by + " cited it" if archived.get("after_citation") else "made before " + by + " cited it"
+            out.append(f"{_name(hop)} was read from a web archive's copy of {_day(archived.get('captured_at'))}, "
+                       f"{when}: {why}")
+        changed = hop.extra.get("changed_after_citation") if hop.extra else None
+        if isinstance(changed, dict):
+            since = f" (the page says it was modified {_day(changed['page_modified'])})" if changed.get("page_modified") else ""
+            if changed.get("change") == "edited":
+                seen = "the earlier version" if changed.get("citing_page_saw") == "before" else "the version of now"
+                out.append(f"{_name(hop)} edited the page after {by} cited it{since}: “{_short(changed.get('before') or '')}” "
+                           f"then (copy of {_day(changed.get('version_captured_at'))}), “{_short(changed.get('after'))}” "
+                           f"now; {by} reports {seen}")
+            else:
+                out.append(f"{_name(hop)} added the claim after {by} cited it{since}: “{_short(changed.get('after'))}” "
+                           f"is not in its copy of {_day(changed.get('version_captured_at'))}")
+    return out
+
+
 def _their_drift(hop: Hop) -> str | None:
     """The trace engine's own drift finding on a hop (issue 5), in words, when it is there."""
     drift = hop.extra.get("drift") if hop.extra else None
@@ -500,8 +544,9 @@ def assess_hop(hop: Hop, upstream_hop: Hop | None, db: Database | None = None) -
         elif up.status is not None and (up.evidence is None) and "loop" not in hop.flags:
             signals.append(_signal("claim-at-source", 0.0, f"{_name(up)} does not carry the claim"))
 
-    # 3. drift: the figures of the claim sentence against its source's
-    changes = number_changes(up.evidence if up else None, hop.evidence)
+    # 3. drift: the figures of the claim sentence against its source's, as this page saw it (a
+    # source edited after the citation is held against its earlier version: the edit is the source's)
+    changes = number_changes(_seen_upstream(up), hop.evidence)
     theirs = _their_drift(hop)
     if changes or theirs:
         # the trace engine's own account (hop.extra["drift"]: figures, hedges, quotes, names) when it
@@ -841,6 +886,7 @@ def _verdict(origin, hops, assessments, reached, length, altered, last, last_kin
         d = signal(a, "date-order")
         if d["value"] == "violated":
             sentences.append(f"{_name(hop)} is {d['explanation']}: a date is wrong or the source changed later")
+    sentences += _history_sentences(hops)
     looked_up = [h for h, a in zip(hops, assessments) if signal(a, "citation")["value"] == "lookup"]
     if looked_up:
         sentences.append(f"{', '.join(_name(h) for h in looked_up)} named its source without a link; "

@@ -184,7 +184,10 @@ def _copy_fetch(copy: _Copy, row: dict[str, Any]) -> None:
         return
     headers = _headers(member)
     if headers.get("warc-type") == "revisit":
-        original = copy.index(path).by_digest.get(headers.get("warc-payload-digest", ""))
+        digest = headers.get("warc-payload-digest", "")
+        original = copy.index(path).by_digest.get(digest)
+        if original is None:  # stored by an earlier run: another file of the same folder
+            original = ArchiveIndex.for_folder(Path(path).parent).by_digest.get(digest)
         if original is not None:
             copy.add(original.path, original.offset)
         else:

@@ -47,6 +47,10 @@ FLAG_REASONS = {
     "anonymous-source": "the claim rests on anonymous sources, whom nobody can check",
     "unlinked-source": "a source is named but not linked, and was not found online: its words cannot be checked here",
     "date-order": "a page cites a source dated after itself: one of the dates is wrong, or the citation was added later",
+    "archived-copy": "a page was read from a web archive's copy: the live link is dead, or the live page no longer carries the claim",
+    "archived-after-citation": "the only archived copy was made after the citing page cited it: it may differ from what was cited",
+    "added-after-citation": "the claim sentence was added to the cited page after it was cited: the page as cited did not carry it",
+    "edited-after-citation": "the claim sentence of the cited page was edited after it was cited: both versions are given, and which one the citing page reports",
     "partly-read": "part of a page could not be read (elements nested deeper than the HTML parser goes): "
                    "the claim or its citation may be in the part not read",
 }

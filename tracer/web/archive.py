@@ -39,6 +39,7 @@ CDX_LIMIT = 5000
 FLAG_ARCHIVED = "archived-copy"
 FLAG_AFTER = "archived-after-citation"
 FLAG_ADDED = "added-after-citation"
+FLAG_EDITED = "edited-after-citation"  # the claim sentence was there when cited, and has changed since
 
 _TIMESTAMP = re.compile(r"/(\d{4,14})([a-z]{2}_)?/(?=[a-zA-Z][a-zA-Z0-9+.-]*:)")
 
@@ -579,7 +580,8 @@ def _earlier_versions(walk, url: str, sha256: str | None, cited: datetime, endpo
         try:
             record = read_record(row["warc_path"], row["warc_offset"])
             if record.record_type == "revisit":
-                ArchiveIndex([row["warc_path"]]).fill_revisit(record)
+                # its original may be in another file of tracer's folder (an earlier run's)
+                ArchiveIndex.for_folder(os.path.dirname(row["warc_path"])).fill_revisit(record)
         except WarcReadError:
             continue
         from tracer.web.fetch import decode_text
@@ -597,13 +599,18 @@ def _earlier_versions(walk, url: str, sha256: str | None, cited: datetime, endpo
                    "lookups": [l.to_json() for l in rescue.lookups]}
 
 
-def check_added_after_citation(walk, hop: Hop, doc, previous: Hop | None) -> None:
-    """See ``_check_added``; a bug in here is a recorded outcome, never the end of the trace."""
+def check_added_after_citation(walk, hop: Hop, doc, previous: Hop | None):
+    """See ``_check_added``; a bug in here is a recorded outcome, never the end of the trace.
+
+    Returns the earlier version's Document when the citing page saw that one (an edit after the
+    citation): the citing page's drift is measured against what it saw, not against today's page.
+    """
     try:
-        _check_added(walk, hop, doc, previous)
+        return _check_added(walk, hop, doc, previous)
     except Exception as error:  # noqa: BLE001
         LOGGER.exception("changed-after-citation check failed for %s", hop.url)
         hop.extra["changed_after_citation_error"] = f"internal-error: {type(error).__name__}"
+        return None
 
 
 def _check_added(walk, hop: Hop, doc, previous: Hop | None) -> None:
@@ -634,11 +641,16 @@ def _check_added(walk, hop: Hop, doc, previous: Hop | None) -> None:
         earlier, _ = read_page(version["text"], hop.url)
         before = matching_sentence(earlier, hop.evidence)
         if before is not None and _norm(before) == _norm(hop.evidence):
-            return  # the sentence was there, as it is now
-        hop.flags.append(FLAG_ADDED)
+            return None  # the sentence was there, as it is now
+        # the sentence was there and reads differently now: an edit; not there at all: added
+        edited = before is not None
+        saw = _version_seen(previous.evidence, before, hop.evidence) if edited else "after"
+        hop.flags.append(FLAG_EDITED if edited else FLAG_ADDED)
         hop.extra["changed_after_citation"] = {
+            "change": "edited" if edited else "added",
             "before": before,
             "after": hop.evidence,
+            "citing_page_saw": saw,  # which version the citing page reports: before (then) or after (now)
             "claim_before": bool(find_claim(earlier, walk.trace.claim)),
             "cited_on": iso(cited),
             "version_captured_at": iso(when),
@@ -647,7 +659,19 @@ def _check_added(walk, hop: Hop, doc, previous: Hop | None) -> None:
             "version_fetch_id": version["fetch_id"],
             "page_modified": doc.modified,
         }
-        return
+        return earlier if edited and saw == "before" else None
+    return None
+
+
+def _version_seen(citing: str | None, before: str, after: str | None) -> str:
+    """Which version of an edited sentence the citing page reports: the one its sentence matches
+    better, figures first (40% then, 55% now: a page saying 40% saw the earlier one)."""
+    from tracer.claims.match import claim_score
+
+    if not citing:
+        return "before"
+    then, now = claim_score(citing, before), claim_score(citing, after or "")
+    return "after" if now > then else "before"
 
 
 def origin_reason(hop: Hop, reason: str = "no-further-attribution") -> str:
