@@ -1,7 +1,7 @@
 """Start-up time: what a user waits for before tracer does anything.
 
-Each figure is the best (and the median) of N fresh processes, so a busy machine's noise
-shows as spread, not as a slower tracer:
+Each figure is the best (and the median) of N fresh processes, wall clock, and the median CPU
+time (user + system) of the process, which a machine busy with other work disturbs less:
 
     python bench/bench_startup.py            # import tracer, --version, --help, cold demo
     python bench/bench_startup.py -n 15
@@ -15,6 +15,7 @@ process (imports, WARC build, trace, verdict).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -31,13 +32,16 @@ CASES = {
 }
 
 
-def timed(cmd: list[str], cwd: str) -> float:
+def timed(cmd: list[str], cwd: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of cmd in a fresh process."""
+    before = os.times()
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - started
+    after = os.times()
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-500:]}")
-    return elapsed
+    return elapsed, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
 def main() -> None:
@@ -45,10 +49,12 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=9, help="runs per case (default 9)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as cwd:
-        print(f"{'case':<50} {'best':>8} {'median':>8}")
+        print(f"{'case':<50} {'best':>8} {'median':>8} {'cpu':>8}")
         for name, cmd in CASES.items():
             runs = [timed(cmd, cwd) for _ in range(args.n if "demo" not in name else max(3, args.n // 3))]
-            print(f"{name:<50} {min(runs):>7.3f}s {statistics.median(runs):>7.3f}s")
+            wall = [w for w, _ in runs]
+            cpu = statistics.median(c for _, c in runs)
+            print(f"{name:<50} {min(wall):>7.3f}s {statistics.median(wall):>7.3f}s {cpu:>7.3f}s")
 
 
 if __name__ == "__main__":
