@@ -10,10 +10,11 @@ from tracer.read.reader import read_body
 from tracer.web.encoding import decode_text
 
 
-def read_page(html: str | bytes, url: str, content_type: str | None = None) -> tuple[Document, list[Attribution]]:
+def read_page(html: str | bytes, url: str, content_type: str | None = None, *,
+              deep_dates: bool = True) -> tuple[Document, list[Attribution]]:
     """Read a page (HTML, or a PDF by its media type or first bytes) and find its
     attributions (the links inside them resolved)."""
-    doc = read_body(html, url, content_type)
+    doc = read_body(html, url, content_type, deep_dates=deep_dates)
     attributions = extract_attributions(doc.text, sentences=doc.sentences, links=doc.links, paragraphs=doc.paragraphs)
     return doc, attributions
 
@@ -31,7 +32,8 @@ def analyse_input(name: str, data: str | bytes, *, is_text: bool = False, base_u
         if isinstance(data, bytes) and not is_pdf(data):
             # declared charset, byte-order mark or a guess, as the fetcher decodes pages
             data = decode_text(data, "text/html")[0] or data.decode("utf-8", errors="replace")
-        doc, atts = read_page(data, base_url or (name if "://" in name else ""))
+        # the listing shows no date: htmldate's deep search for one is left out
+        doc, atts = read_page(data, base_url or (name if "://" in name else ""), deep_dates=False)
         text = doc.text
         rows = [attribution_to_json(a) for a in atts]
         if doc.problems:  # part of the page left unread (issue 17): said, not silent

@@ -30,7 +30,7 @@ _SLASHED = re.compile(r"\b(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})\b")
 _LOOSE_ISO = re.compile(r"(?P<y>(?:19|20)\d\d)-?(?P<m>[01]?\d)-?(?P<d>[0-3]?\d)(?:$|[T ])")  # 2020-4-15, 20200413T...
 _EXTENDED_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 _SLASHED_MOMENT = re.compile(r"((?:19|20)\d\d)[/.](\d\d)[/.](\d\d)[ T](\d\d:\d\d(?::\d\d)?)")
-_DATE_HINT = re.compile(r"date|time|byline|dateline|published|posted|timestamp|meta", re.I)
+_DATE_HINT = re.compile(r"date|time|byline|dateline|published|posted|timestamp|meta")  # on lower-cased names
 
 
 def parse_date(value: str | None) -> date | None:
@@ -164,7 +164,7 @@ def _hinted(root):
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "head", "title", "meta", "html", "body"):
             continue
-        hint = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+        hint = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}".lower()
         if len(hint) > 2 and _DATE_HINT.search(hint):
             yield el, hint
 
@@ -354,7 +354,8 @@ def _itemprop_value(root, prop: str) -> str | None:
     return None
 
 
-def read_dates(root, url: str, meta: dict[str, str], ld: list[dict], html: str | bytes | None = None) -> dict[str, str | None]:
+def read_dates(root, url: str, meta: dict[str, str], ld: list[dict], html: str | bytes | None = None,
+               itemprops: bool | None = None) -> dict[str, str | None]:
     """The page's publication date and where it came from, and its last update, kept apart.
 
     Published: the page's metadata (JSON-LD, Open Graph, microdata, Dublin Core, citation
@@ -363,9 +364,12 @@ def read_dates(root, url: str, meta: dict[str, str], ld: list[dict], html: str |
     moment falls a day off the URL's day, it was written in another time zone: the URL's
     day is the publisher's own. Modified: metadata, else an "Updated ..." date on the page.
     """
-    published = _ld_value(ld, "datePublished") or _meta_value(meta, PUBLISHED_META) or _itemprop_value(root, "datePublished")
+    microdata = itemprops is None or itemprops  # the page has itemprop attributes (or we do not know)
+    published = _ld_value(ld, "datePublished") or _meta_value(meta, PUBLISHED_META) or (
+        microdata and _itemprop_value(root, "datePublished")) or None
     source = "metadata" if published else None
-    modified = _ld_value(ld, "dateModified") or _meta_value(meta, MODIFIED_META) or _itemprop_value(root, "dateModified")
+    modified = _ld_value(ld, "dateModified") or _meta_value(meta, MODIFIED_META) or (
+        microdata and _itemprop_value(root, "dateModified")) or None
     from_url = url_date(url)
     moment = _utc_moment(published) if published and not from_url else None
     if moment is not None:

@@ -18,11 +18,13 @@ from tracer.read.pdf import MAX_BYTES as PDF_MAX_BYTES, is_pdf, read_pdf
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 
-def read_body(data: str | bytes, url: str, content_type: str | None = None, *, max_bytes: int | None = None) -> Document:
-    """A page or document body as a Document: a PDF by media type or magic bytes, else HTML."""
+def read_body(data: str | bytes, url: str, content_type: str | None = None, *, max_bytes: int | None = None,
+              deep_dates: bool = True) -> Document:
+    """A page or document body as a Document: a PDF by media type or magic bytes, else HTML
+    (deep_dates=False: no htmldate search, for callers that show no date)."""
     if isinstance(data, bytes) and is_pdf(data, content_type):
         return read_pdf(data, url, max_bytes=max_bytes or PDF_MAX_BYTES)
-    return extract_document(data, url)
+    return extract_document(data, url, deep_dates=deep_dates)
 
 
 def is_readable(content_type: str | None, data: bytes) -> bool:
