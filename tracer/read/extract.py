@@ -72,10 +72,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _meta(root) -> dict[str, str]:
+def _meta(elements) -> dict[str, str]:
     """<meta> values by lower-cased name/property (first one wins)."""
     values: dict[str, str] = {}
-    for el in root.iter("meta"):
+    for el in elements:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         content = el.get("content")
         if key and content and key not in values:
@@ -83,10 +83,10 @@ def _meta(root) -> dict[str, str]:
     return values
 
 
-def _json_ld(root) -> list[dict]:
+def _json_ld(elements) -> list[dict]:
     """schema.org objects from <script type=application/ld+json> (read as data, never run)."""
     found: list[dict] = []
-    for el in root.iter("script"):
+    for el in elements:
         if (el.get("type") or "").strip().lower() != "application/ld+json" or not el.text:
             continue
         try:
@@ -162,14 +162,17 @@ def _publisher_type(ld: list[dict], publisher: object) -> str | None:
 def read_metadata(root, url: str, html: str | bytes | None = None, *, deep_dates: bool = True) -> dict:
     """Title, publisher, author, dates (published, where from, modified), canonical URL,
     language and the citation/description tags of a parsed page."""
-    meta = _meta(root)
-    ld = _json_ld(root)
+    found: dict[str, list] = {"meta": [], "script": [], "link": [], "title": [], "h1": []}
+    for el in root.iter("meta", "script", "link", "title", "h1"):  # one pass over the tree
+        found[el.tag].append(el)
+    meta = _meta(found["meta"])
+    ld = _json_ld(found["script"])
     articles = [o for o in ld if isinstance(o.get("@type"), str) and "Article" in o["@type"]] or ld
     ld_get = lambda key: next((o[key] for o in articles if o.get(key)), None)  # noqa: E731
-    title_el = root.find(".//title")
-    h1 = root.find(".//h1")
+    title_el = found["title"][0] if found["title"] else None
+    h1 = found["h1"][0] if found["h1"] else None
     canonical = None
-    for el in root.iter("link"):
+    for el in found["link"]:
         if "canonical" in (el.get("rel") or "").lower().split():
             canonical = _absolute(url, el.get("href"))
             break
@@ -220,8 +223,10 @@ class _Reader:
     (white space collapsed, the character span of every link's anchor kept) and sums,
     for every element, the text, link text and prose below it."""
 
-    def __init__(self, special: dict | None = None) -> None:
-        self.special = special or {}  # element -> _COMMENTS, _ARTICLE or _MARKER (found by XPath, before the walk)
+    def __init__(self, special: dict | None = None, body=None) -> None:
+        self.special = special or {}  # element -> _ARTICLE or _MARKER (found before the walk)
+        self.body = body
+        self._page_length: float | None = None
         self.parts: list[str] = []
         self.length = 0
         self.links: list[Link] = []
@@ -241,6 +246,14 @@ class _Reader:
         self._anchor: str | None = None  # href of an enclosing link that holds whole blocks
         self._comments = False  # inside a comments section
         self._text: str | None = None
+
+    def _hidden(self, el) -> bool:
+        """Hidden (a menu, a pop-up), unless it is most of the page (an article a script would show)."""
+        if self.body is None or not _hidden_style(el):
+            return False
+        if self._page_length is None:
+            self._page_length = _TEXT_LENGTH(self.body)
+        return _TEXT_LENGTH(el) < 0.5 * self._page_length
 
     # -- text building
     def _append(self, chunk: str) -> None:
@@ -263,6 +276,9 @@ class _Reader:
             return
         if depth > _DEEPEST_INLINE:  # inline elements nested past reason: their text, without structure
             self._append(_text_of(el) or " ")
+            return
+        style = el.get("style")
+        if style and ("none" in style or "hidden" in style) and self._hidden(el):
             return
         href = el.get("href") if tag == "a" else None
         if href and self._pending_space and self.length > self._para_start:
@@ -337,6 +353,11 @@ class _Reader:
         tag = el.tag
         outer_comments = self._comments
         kind = self.special.get(el)
+        ident = el.get("class"), el.get("id")
+        if (ident[0] or ident[1]) and not outer_comments:
+            hint = f"{ident[0] or ''} {ident[1] or ''}"
+            if ("omment" in hint or "OMMENT" in hint or "isqus" in hint) and _COMMENTS_HINT.search(hint.lower()):
+                kind = _COMMENTS
         if kind is not None and not outer_comments:
             if kind == _COMMENTS:
                 self._comments = True
@@ -377,8 +398,8 @@ class _Reader:
                 elif run:
                     run = []
                 last_br = False
-                if len(child) or (child.text and not child.text.isspace()):
-                    walk(child)  # (an empty block adds nothing)
+                if (len(child) or (child.text and not child.text.isspace())) and not self._hidden(child):
+                    walk(child)  # (an empty or hidden block adds nothing)
             elif ctag == "br":
                 if last_br:  # two line breaks: a paragraph break
                     if content:
@@ -460,56 +481,52 @@ _FURNITURE_BY_TAG = frozenset(("nav", "footer", "aside", "menu", "header", "form
 _TEXT_LENGTH = lxml.etree.XPath("string-length()")
 
 
-def _survey(body) -> dict:
-    """One pass over the page, before the walk: hidden elements and, unless they hold the
-    article, navigation, headers, footers, asides, forms and figures are taken out (half a
-    page's elements: half the walk); comments sections and the article's markers
-    (<article>, articleBody, <main>, role=main, <h1>) are found for the walk, by element."""
+_MAIN_ROLES = lxml.etree.XPath(".//*[@role='main' or @itemprop='articleBody']")
+
+
+def _survey(body, html: str | bytes) -> dict:
+    """Before the walk: navigation, headers, footers, asides, forms and figures are taken out
+    (half a page's elements: half the walk) unless they hold the article — one of its markers
+    (<article>, <main>, <h1>, role=main, articleBody) or a good part of the page's text (a
+    page-wide <form>); the markers are returned, by element, for the walk."""
     special: dict = {}
-    hidden, furniture, markers = [], [], []
-    for el in body.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if tag in _FURNITURE_BY_TAG:
-            furniture.append(el)
-        elif tag in _MARKER_TAGS:
-            markers.append(el)
-            special[el] = _ARTICLE if tag == "article" else _MARKER
-        for name, value in el.items():
-            if name == "class" or name == "id":
-                if ("omment" in value or "OMMENT" in value or "isqus" in value) and _COMMENTS_HINT.search(value.lower()):
-                    special[el] = _COMMENTS
-            elif name == "style":
-                style = value.replace(" ", "").lower()
-                if "display:none" in style or "visibility:hidden" in style:
-                    hidden.append(el)
-            elif name == "hidden":
-                hidden.append(el)
-            elif name == "role" and value == "main" or name == "itemprop" and value == "articleBody":
-                markers.append(el)
-                special.setdefault(el, _ARTICLE if name == "itemprop" else _MARKER)
+    for el in body.iter("article", "main", "h1"):
+        special[el] = _ARTICLE if el.tag == "article" else _MARKER
+    probe = ("articleBody", 'role="main"', "role='main'", "role=main")
+    if any((p if isinstance(html, str) else p.encode()) in html for p in probe):
+        for el in _MAIN_ROLES(body):
+            special.setdefault(el, _ARTICLE if el.get("itemprop") == "articleBody" else _MARKER)
+    furniture = list(body.iter(*_FURNITURE_BY_TAG))
+    if not furniture:
+        return special
     holders = set()
-    for el in markers:
+    for el in special:
         holders.add(el)
         for up in el.iterancestors():
             if up in holders:
                 break
             holders.add(up)
-    dropped = set()
-    page_length = _TEXT_LENGTH(body) if furniture or hidden else 0
+    dropped: set = set()
+    limit = 0.3 * _TEXT_LENGTH(body)
     for el in furniture:
         if el in holders or any(up in dropped for up in el.iterancestors()):
             continue
-        if _TEXT_LENGTH(el) < 0.3 * page_length:
-            dropped.add(el)
-    for el in hidden:
-        # hidden: a menu, a pop-up; unless it is most of the page (an article a script would show)
-        if _TEXT_LENGTH(el) < 0.5 * page_length:
+        if _TEXT_LENGTH(el) < limit:
             dropped.add(el)
     for el in dropped:
         _drop(el)
     return special
+
+
+def _hidden_style(el) -> bool:
+    style = el.get("style")
+    if el.get("hidden") is None:
+        if not style:
+            return False
+        style = style.replace(" ", "").lower()
+        if "display:none" not in style and "visibility:hidden" not in style:
+            return False
+    return True
 
 
 def _is_comments(el) -> bool:
@@ -567,13 +584,13 @@ def extract_document(html: str | bytes, url: str, fallback: str | None = "trafil
     lxml.etree.strip_elements(root, *_JUNK_TAGS, with_tail=False)
     body = root.find("body")
     body = body if body is not None else root
-    special = _survey(body)
+    special = _survey(body, html)
     text_from = None
     if fallback in ("trafilatura-only", "readability-only"):  # the benchmark's comparison of fallbacks
         text_from = fallback.split("-")[0]
         chosen, text = _fallback(html, url, text_from) or ([], "")
     else:
-        reader = _Reader(special)
+        reader = _Reader(special, body)
         reader.walk(body)
         text = reader.text()
         chosen = _choose(reader)
