@@ -261,3 +261,13 @@ def test_a_source_line_names_where_the_figures_come_from():
     assert c.source.startswith("Islands Statistics Office")
     # a sentence without a figure is not what a source line vouches for
     assert _citations(html, "https://news.example/2023/islands", 1) == []
+
+
+def test_the_outlets_earlier_story_linked_on_the_time_phrase_is_a_hop():
+    html = (
+        "<html><body><article><p>The pier will close for two years, as the Tarnby Herald reported"
+        ' <a href="https://www.tarnbyherald.example/news/2023/02/01/pier-to-close-for-repairs">last month</a>.</p>'
+        "<p>Work starts in June.</p></article></body></html>"
+    )
+    found = _citations(html, "https://www.tarnbyherald.example/news/2023/03/05/pier-update", 0)
+    assert found[0].citation.link == "https://www.tarnbyherald.example/news/2023/02/01/pier-to-close-for-repairs"

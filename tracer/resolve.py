@@ -174,9 +174,21 @@ def _links_on(doc: Document, spans: list[tuple[int, int]]) -> list[Link]:
     return [l for l in _links_within(doc, spans) if not navigation_reason(l.href, l.text, doc.url)]
 
 
+_TIME_PHRASE = re.compile(
+    r"^\s*(?:(?:last|earlier|this|previous|that)\s+(?:week|month|year|spring|summer|autumn|fall|winter|time)|"
+    r"(?:on|in|at)\s+(?:the\s+time|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|\d{4})|yesterday|earlier|previously|"
+    r"\w+\s+(?:days|weeks|months|years)\s+ago)\b", re.I)
+
+
 def own_link(doc: Document, attribution: Attribution) -> str | None:
-    """A link on the attribution's own source or cue words ("as <a>we reported</a>")."""
+    """A link on the attribution's own source or cue words ("as <a>we reported</a>"), or on
+    the time phrase right after its cue ("as we reported <a>last month</a>")."""
     links = _links_on(doc, attribution.source) or _links_on(doc, attribution.cue)
+    if not links and attribution.cue:
+        end = attribution.cue[-1][1]
+        links = [l for l in _links_on(doc, [(end, end + 40)])
+                 if not doc.text[end : l.start].strip() and _TIME_PHRASE.match(doc.text[l.start : l.end])]
     return next((l.href for l in links if url_key(l.href) != url_key(doc.url)), None)
 
 
