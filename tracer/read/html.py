@@ -24,7 +24,7 @@ MAX_DEPTH = 2048
 TOO_DEEP = (f"too-deep: the page nests elements more than {MAX_DEPTH} levels deep; the parser "
             "stopped there and the rest of the page was not read")
 
-_PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+_PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, collect_ids=False)
 
 
 # What clean_text removes, looked for in the UTF-8 bytes (quicker than a regex over the text):
