@@ -132,3 +132,20 @@ def test_tracer_read_in_every_format(web_warc, tmp_path):
     # bad input: one line, no traceback
     missing = run("read", tmp_path / "nowhere.html")
     assert missing.exit_code == 1 and "nowhere.html" in missing.output
+
+
+def test_tracer_read_fetches_a_url_and_reads_a_pdf_by_its_media_type():
+    from servers import page, serve
+
+    pdf = make_pdf(**BOARD_REPORT)
+    routes = {"/reports/annual.pdf": page(pdf, content_type="application/pdf"),
+              "/robots.txt": page("User-agent: *\nAllow: /\n", content_type="text/plain")}
+    with serve(routes) as server:
+        url = server.url("/reports/annual.pdf")
+        [doc] = json.loads(run("read", url, "--allow-private", "--delay", "0", "--format", "json").output)
+        assert doc["url"] == url and doc["content_type"].startswith("application/pdf")
+        assert doc["title"] == "Nordhaven Harbour Board: Annual report 2021"
+        assert doc["links"][0]["text"] == "the port survey"
+        # a page that is not there: one line, exit 1
+        gone = run("read", server.url("/nowhere"), "--allow-private", "--delay", "0")
+        assert gone.exit_code == 1 and "404" in gone.output

