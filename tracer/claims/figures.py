@@ -113,12 +113,32 @@ class Quantity:
                     low, high = factors
                     break
         a, b = self.value * low, self.value * high
+        if self.qualifier and self.value > 0:
+            # a round figure rounds by its last digit: "more than a million" is true of 1.2 million,
+            # "over 50" of 56, "almost 40" of 33; "at least 35" is not "around 40"
+            unit = _rounding_unit(self.value)
+            if high > 1.05:
+                b = max(b, self.value + unit)
+            if low < 0.95:
+                a = min(a, self.value - unit)
         return (min(a, b), max(a, b))
 
     @property
     def phrase(self) -> str:
         """The figure as a reader quotes it: "around 40", "$2 billion"."""
         return f"{self.qualifier} {self.text}" if self.qualifier else self.text
+
+
+def _rounding_unit(value: float) -> float:
+    """The place of a figure's last significant digit: 1,000,000 for 1m, 10 for 50, 1 for 35."""
+    import math
+
+    if value != int(value):
+        return 0.0
+    unit = 10 ** int(math.log10(value)) if value >= 1 else 0
+    while unit >= 1 and value % unit:
+        unit //= 10
+    return float(unit)
 
 
 def _word_number(phrase: str) -> float | None:

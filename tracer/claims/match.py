@@ -54,6 +54,9 @@ PAIR_PENALTY = 0.95  # two sentences together must do better than either alone
 SPLIT_TEXTS = True
 WINDOW_GATE: float | None = None  # two sentences are read together when they carry this much more of the claim's words
 MODEL_CANDIDATES = 8  # sentences (and pairs) the model reads, the best by words
+# ... on a page of a trace (find_claim): fewer, to keep a hop fast; a news page's claim sentence
+# shares many of the claim's words, and a pair is read when it adds words to its sentence
+HOP_MODEL_CANDIDATES = 4
 # Without the model (TRACER_CLAIM_MODEL=off) the word score is put on the same scale:
 # on the dev data its best shared threshold is about LEXICAL_ONLY_THRESHOLD.
 LEXICAL_ONLY_THRESHOLD = 0.3
@@ -220,7 +223,7 @@ def _assess_doc(doc: Document, claim: str) -> list[tuple[ClaimMatch, Assessment]
     lexical = {k: _lexical(claim_terms, terms(texts[k]))[0] for k in range(len(spans))}
     # the model reads the best singles by words, and a pair only when it adds words to both its sentences
     best_single = {spans[k][0]: lexical[k] for k in singles}
-    order = sorted(singles, key=lambda k: -lexical[k])[:MODEL_CANDIDATES]
+    order = sorted(singles, key=lambda k: -lexical[k])[:HOP_MODEL_CANDIDATES]
     top = {spans[k][0] for k in order}
     pairs = [k for k in range(len(spans)) if k not in set(singles) and spans[k][0] in top | {i - 1 for i in top}
              and lexical[k] > max(best_single.get(spans[k][0], 0), best_single.get(spans[k][0] + 1, 0)) + 0.1]
