@@ -136,6 +136,9 @@ def archive_problem(path: str | os.PathLike[str]) -> str | None:
     if first is None:
         return "no WARC record in it"
     record = first[1]
+    if record.format == "warc" and not (record.rec_headers.protocol or "").startswith("WARC/"):
+        # bytes that start with a blank line read as a header-less "record": not a WARC
+        return "not a WARC file (no WARC or ARC header at its start)"
     if record.format != "warc":  # warcio reads any first line as an ARC header: only a real one counts
         uri = (record.rec_headers.get_header("uri") or "") if record.rec_headers else ""
         if not uri.startswith(("filedesc:", "http:", "https:", "dns:", "ftp:")):
