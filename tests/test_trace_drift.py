@@ -76,6 +76,38 @@ def test_drift_in_plain_strings():
         "figure: “at least 35” here, “around 40” in the source"]
 
 
+
+def test_a_finding_split_differently_across_sentences_is_not_drift():
+    claim = "Bridges inspected every year need repairs half as often as bridges inspected every five years"
+    here = "Yearly-inspected bridges needed 12 repairs per 100 spans, half the 24 of those checked every five years."
+    here_page = f"Our council wants change. {here} That settles it for me."
+    upstream = "Bridges inspected every year needed 12 repairs per 100 spans over the decade."
+    upstream_page = f"The survey covered 400 bridges. {upstream} Bridges inspected every five years needed 24."
+    assert compare(claim, here, upstream, here_text=here_page, upstream_text=upstream_page) == []
+    # the same sentences, with the source's second figure really changed, still drift
+    changed = upstream_page.replace("needed 24", "needed 30")
+    assert compare(claim, here, upstream, here_text=here_page, upstream_text=changed) != []
+
+
+def test_a_modal_that_hedges_something_else_is_not_a_dropped_hedge():
+    claim = "Ferries running on hydrogen lose a fifth of their range in winter"
+    here = "Hydrogen ferries lose a fifth of their range in winter."
+    about_the_tank = "Hydrogen ferries lost a fifth of the distance their tanks could carry them in winter."
+    assert compare(claim, here, about_the_tank) == []
+    about_the_claim = "Hydrogen ferries could lose a fifth of their range in winter."
+    assert compare(claim, here, about_the_claim) == ["hedge dropped: “could” in the source, not here"]
+
+
+def test_sentence_initial_words_and_possessives_are_not_new_entities():
+    claim = "A fund led by Mira Osei is bidding for the Larkfield ferry company"
+    here = "A fund led by Mira Osei is bidding for the Larkfield ferry company, the Harbour Gazette understands."
+    upstream = "The Larkfield ferry company is being courted by a fund. Insiders say Osei’s team has made a bid."
+    assert compare(claim, here, upstream) == []
+    swapped = "The Larkfield ferry company is being courted by a fund led by Tomas Brandt."
+    assert compare(claim, here, swapped, exclude_names=["Harbour Gazette"]) == [
+        "entity: “Mira Osei” here, “Tomas Brandt” in the source"]
+
+
 COASTAL_POST = "https://www.coastalpost.example/health/2021/11/03/vitamin-d-deficiency-coastal-towns"
 PRESS_RELEASE = "https://www.uni-nordvik.example/news/2021/11/01/vitamin-d-coastal-towns"
 JOURNAL = "https://journals.coastalhealth.example/jch/article/view/2021-0412"

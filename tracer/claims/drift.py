@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from tracer.claims.match import Quantity, claim_figures, compatible, quantities, same_kind
+from tracer.claims.terms import keys
 
 # Words by which a writer says a statement is not certain.
 HEDGES = (
@@ -28,6 +29,7 @@ _APPROXIMATORS = ("approximately", "around", "about", "roughly", "some", "nearly
 _HEDGE = re.compile(r"\b(" + "|".join(re.escape(h) for h in HEDGES + _APPROXIMATORS) + r")\b")
 _QUOTE = re.compile(r"“([^”]{3,400})”|\"([^\"]{3,400})\"|«([^»]{3,400})»")
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'\-]*(?:\s+(?:of|for|de|the|and)?\s*[A-Z][\w’'\-]*)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"”’')]*\s+)[\"“‘(]*$")
 _GENERIC = frozenset(
     """the a an in on at of for and but as it its this that these those he she they we i his her their
     our mr mrs ms dr according earlier later last monday tuesday wednesday thursday friday saturday
@@ -43,19 +45,58 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _hedges(text: str) -> set[str]:
-    # "May" with a capital is a month or a name, not a hedge
-    return {m.group(1) for m in _HEDGE.finditer(text)}
+_MODALS = frozenset(("may", "might", "could"))
+_AUXILIARY = frozenset("have has be been not also well still even".split())
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def figure_drift(claim: str, here: str, upstream: str) -> list[tuple[Quantity, Quantity | None]]:
-    """Pairs (figure here, figure upstream) that disagree; upstream None when it has none of that kind."""
+def _hedges(text: str, about: frozenset[str] | None = None) -> set[str]:
+    """Hedge words of a text. With ``about`` (word keys of the claim), a modal counts only when
+    the verb it governs is one of them: "phones could lose" hedges the claim, "the charge the
+    battery could hold" does not."""
+    found = set()
+    for m in _HEDGE.finditer(text):  # "May" with a capital is a month or a name, not a hedge
+        word = m.group(1)
+        if about is not None and word in _MODALS:
+            after = [w for w in _WORDS.findall(text[m.end():m.end() + 60].lower()) if w not in _AUXILIARY][:1]
+            if not after or not (keys(after[0]) & about):
+                continue
+        found.add(word)
+    return found
+
+
+def _around(text: str, sentence: str, chars: int = 600) -> str:
+    """The part of a page's text around one of its sentences (the whole text when not found)."""
+    at = text.find(sentence[:80]) if text and sentence else -1
+    if at < 0:
+        return text or sentence
+    return text[max(0, at - chars): at + len(sentence) + chars]
+
+
+def _stated(figure: Quantity, among: list[Quantity]) -> bool:
+    return any(compatible(figure, other) for other in among if same_kind(figure, other))
+
+
+def figure_drift(claim: str, here: str, upstream: str, *, here_text: str = "",
+                 upstream_text: str = "") -> list[tuple[Quantity, Quantity | None]]:
+    """Pairs (figure here, figure upstream) that disagree; upstream None when it has none of that kind.
+
+    A figure here that the source states near its claim sentence (``upstream_text``) has not
+    changed, and a source figure that the citing page also states near its own (``here_text``)
+    was not replaced: two sentences that split a finding differently are not drift."""
     changed = []
     up = claim_figures(claim, upstream) if quantities(claim) else quantities(upstream)
+    up_near = quantities(_around(upstream_text, upstream)) if upstream_text else []
+    here_near = quantities(_around(here_text, here)) if here_text else []
     for q in claim_figures(claim, here):
-        kin = [u for u in up if same_kind(q, u)]
+        if _stated(q, up_near):
+            continue
+        kin = [u for u in up if same_kind(q, u) and not _stated(u, here_near)]
+        if not kin and any(same_kind(q, u) for u in up):  # the figure it changed may sit in a next sentence
+            kin = [u for u in up_near if same_kind(q, u) and not _stated(u, here_near)]
         if not kin:
-            if quantities(claim) and not any(u.unit == q.unit for u in quantities(upstream)):
+            if not [u for u in up if same_kind(q, u)] and quantities(claim) \
+                    and not any(u.unit == q.unit for u in quantities(upstream)):
                 changed.append((q, None))
             continue
         if any(compatible(q, u) for u in kin):
@@ -68,10 +109,10 @@ def _names(text: str, exclude: set[str]) -> list[str]:
     """Named entities of a sentence: runs of capitalised words, not at the sentence start alone."""
     found = []
     for m in _NAME.finditer(text):
-        name = m.group(0).strip()
+        name = re.sub(r"['’]s$", "", m.group(0).strip())  # "Vail’s representatives" names Vail
         words = [w for w in re.split(r"\s+", name) if w.lower() not in _GENERIC]
-        if m.start() == 0 and len(name.split()) == 1:
-            continue
+        if len(name.split()) == 1 and _SENTENCE_START.search(text[: m.start()]):
+            continue  # "Sources said", "Officials": a capital that only starts a sentence
         if not words or _norm(name) in exclude or any(_norm(w) in exclude for w in words if len(w) > 3):
             continue
         found.append(name)
@@ -122,12 +163,13 @@ def compare(
     if not here or not upstream:
         return []
     changes: list[str] = []
-    for q, u in figure_drift(claim, here, upstream):
+    for q, u in figure_drift(claim, here, upstream, here_text=here_text, upstream_text=upstream_text):
         if u is None:
             changes.append(f"figure: “{q.phrase}” here, no such figure in {upstream_label}")
         else:
             changes.append(f"figure: “{q.phrase}” here, “{u.phrase}” in {upstream_label}")
-    dropped = (_hedges(upstream) & set(HEDGES)) - _hedges(here)  # "around 40" is a figure's, not a hedge
+    about = frozenset().union(*(keys(w) for w in _WORDS.findall(f"{claim} {here}".lower())))
+    dropped = (_hedges(upstream, about) & set(HEDGES)) - _hedges(here)  # "around 40" is a figure's, not a hedge
     if dropped and not (_hedges(here) & set(HEDGES + _APPROXIMATORS)):
         words = ", ".join(f"“{h}”" for h in sorted(dropped))
         changes.append(f"hedge dropped: {words} in {upstream_label}, not here")
