@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from tracer.models import Attribution, ClaimMatch, Document, Link, Sentence
-from tracer.web.urls import domain_matches_source, outlet_domain, without_tracking
+from tracer.web.urls import domain_matches_source, name_key, outlet_domain, without_tracking
 from tracer.web.warc import normalize_url
 
 from tracer.corpus.index import CorpusError, index_stored_documents
@@ -412,10 +412,6 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def _name_key(name: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
-
-
 # How a chain through stored pages ends at an origin; a loop, a cited page without the claim
 # and the hop limit reach none.
 ORIGIN_REASONS = ("no-further-attribution", "unlinked-source", "not-in-corpus", "anonymous-source")
@@ -549,13 +545,13 @@ class _Sources:
             self._labels = {}
             for d in self.matched.values():
                 domain = registered_domain(d.url) or ""
-                self._labels.setdefault(_name_key(domain.split(".")[0]), []).append(d)
-        key = _name_key(name)
+                self._labels.setdefault(name_key(domain.split(".")[0]), []).append(d)
+        key = name_key(name)
         words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in {"the", "a", "an", "of"}]
-        word_key = _name_key("".join(words))
+        word_key = name_key("".join(words))
         initials = "".join(w[0] for w in words).lower()
-        word_keys = {_name_key(w) for w in words if len(w) > 3}
-        found = {d.cid: d for d in self.matched.values() if key and _name_key(d.publisher) == key}
+        word_keys = {name_key(w) for w in words if len(w) > 3}
+        found = {d.cid: d for d in self.matched.values() if key and name_key(d.publisher or "") == key}
         for label, docs in self._labels.items():
             if label and word_key and (label in word_key or word_key in label or label == initials or label in word_keys):
                 found.update((d.cid, d) for d in docs)
@@ -625,7 +621,7 @@ class _Sources:
             if name and (same_source(name, g.get("name")) and (not url or not urls) or
                          not url and any(domain_matches_source(u, name) for u in urls)):
                 return key
-        return normalize_url(url) if url else f"name:{_name_key(name)}"
+        return normalize_url(url) if url else f"name:{name_key(name or "")}"
 
     def result(self) -> dict[str, Any]:
         groups: dict[str, dict[str, Any]] = {}
