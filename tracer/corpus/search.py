@@ -621,7 +621,7 @@ class _Sources:
             if name and (same_source(name, g.get("name")) and (not url or not urls) or
                          not url and any(domain_matches_source(u, name) for u in urls)):
                 return key
-        return normalize_url(url) if url else f"name:{name_key(name or "")}"
+        return normalize_url(url) if url else f"name:{name_key(name or '')}"
 
     def result(self) -> dict[str, Any]:
         groups: dict[str, dict[str, Any]] = {}
