@@ -26,7 +26,7 @@ from tracer.safe import TerminalSafeStream, clean_text, csv_cell, for_terminal, 
 ESCAPES = [
     "\x1b]0;OWNED\x07", "\x1b]8;;https://evil.example/\x1b\\", "\x1b[2J", "\x1b[31m", "\x1b[0m", "\x1bc", "\x1b(0",
     "\x1bP1$qm\x1b\\", "\x9b31m", "\x9d0;x\x9c", "\x07", "\x1b", "\x1b]", "\x1b[", "\r", "\x00", "\x01", "\x08",
-    "\x7f", "\x85", "\ufffe", "\uffff", "\u202e",
+    "\x7f", "\x85", "\ufffe", "\uffff", "\u202e", "\u2067",
 ]
 WORDS = ["The bridge", "will close", "for six months", ",", ".", " said", " according to", " the engineer",
          " Reuters", "“", "”", " ", "\n", "=SUM(1)", "+1", "-2", "@x", "<", "&amp;", "50%", "$2 billion"]
@@ -122,6 +122,7 @@ def test_the_safe_functions(text):
     assert_inert(shown)
     assert not any(ord(c) < 32 and c not in "\n\t\r" for c in shown)
     assert "\r" not in shown.replace("\r\n", "\n")  # a CR only as part of a CR LF line end
+    assert not any("\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069" for c in shown)  # no reordering
     ET.fromstring(f"<x>{for_xml(text).replace('&', '&amp;').replace('<', '&lt;')}</x>".encode("utf-8", "surrogatepass"))
     cell = csv_cell(text)
     assert not cell or cell[0] not in "=+-@\t\r"

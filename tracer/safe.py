@@ -10,7 +10,7 @@ formula. Everything tracer writes for people goes through one of these functions
   return, the non-characters U+FFFE/U+FFFF and lone surrogates. What is left is valid in XML
   1.0 and inert in a terminal but for line breaks.
 - ``for_terminal``: ``clean_text`` without carriage returns either (one could hide the start of
-  a line). The CLI writes all its output, messages and progress lines through
+  a line), nor bidirectional overrides and isolates (they reorder what is shown). The CLI writes all its output, messages and progress lines through
   ``TerminalSafeStream``, which applies it.
 - ``for_xml``: ``clean_text`` (PROV, GEXF, HTML).
 - ``json_text``: JSON with DEL, C1 controls and lone surrogates escaped too (lossless).
@@ -41,9 +41,13 @@ _ESCAPE = re.compile(
 )
 # What remains that a terminal or an XML parser must not see.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-# ... and a carriage return, unless it ends a line (CR LF: the CSV line end, harmless)
-_CONTROL_AND_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]|\r(?!\n)")
+# ... and a carriage return, unless it ends a line (CR LF: the CSV line end, harmless), and the
+# bidirectional embeddings, overrides and isolates, which make a terminal show text in another
+# order than it is stored ("Trojan Source", CVE-2021-42574)
+_CONTROL_AND_CR = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 _NEEDS_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_NEEDS_WORK_ON_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -58,8 +62,8 @@ def clean_text(text: str) -> str:
 
 def for_terminal(text: str) -> str:
     """``text`` as it may be shown on a terminal: ``clean_text`` without carriage returns (but
-    CR LF line ends), which could hide the start of a line."""
-    if not _NEEDS_WORK.search(text):
+    CR LF line ends), which could hide the start of a line, nor bidirectional overrides."""
+    if not _NEEDS_WORK_ON_TERMINAL.search(text):
         return text
     return _CONTROL_AND_CR.sub("", _ESCAPE.sub("", text))
 
