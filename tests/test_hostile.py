@@ -399,3 +399,19 @@ def test_someone_elses_sqlite_file_is_refused_unless_empty(tmp_path):
     sqlite3.connect(empty).close()  # a valid SQLite file without tables (or a 0-byte file) is taken
     assert run("fetch", "http://exa.example/", "--offline", "--db", empty).exit_code == 0
     assert sqlite3.connect(empty).execute("select count(*) from fetches").fetchone()[0] == 1
+
+
+def test_an_archive_broken_in_the_middle_keeps_its_readable_records(tmp_path):
+    pages = {f"https://news.example/2024/story-{n}": article(f"Story {n}: the ferry timetable changes in spring.")
+             for n in range(6)}
+    warc = hostile_warc(tmp_path, "six", pages)
+    data = bytearray(warc.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 300] = bytes(b ^ 0x5A for b in data[middle:middle + 300])  # one member's bytes garbled
+    warc.write_bytes(bytes(data))
+    result = run("index", warc, "--workers", "1", "--db", tmp_path / "t.db", "--format", "json")
+    assert result.exit_code == 0  # a recorded outcome: what could be read is indexed, the rest is named
+    stats = json.loads(result.stdout)
+    assert 3 <= stats["documents"] < 6 and len(stats["errors"]) == 1
+    assert "no WARC record could be read here" in stats["errors"][0]
+    assert all(ch.isprintable() for ch in result.stderr.replace("\n", "")), result.stderr

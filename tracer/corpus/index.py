@@ -318,6 +318,14 @@ def _records(stream, start: int) -> Iterator[tuple[Any, int]]:
         yield record, iterator.offset
 
 
+def _why_unreadable(error: Exception) -> str:
+    """An unreadable stretch in a few words: warcio's message quotes the bytes it could not read
+    (binary garbage on a terminal), so only its kind is kept."""
+    if type(error).__name__ == "ArchiveLoadFailed":
+        return "no WARC record could be read here (corrupt or cut bytes)"
+    return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+
+
 def parse_span(path: str, start: int, end: int, max_bytes: int = DEFAULT_MAX_BYTES) -> SpanResult:
     """Parse the records of a gzip-per-record WARC that start in [start, end).
 
@@ -350,7 +358,7 @@ def parse_span(path: str, start: int, end: int, max_bytes: int = DEFAULT_MAX_BYT
                 return result
             except Exception as error:  # noqa: BLE001 - corrupt gzip, truncated member, bad header
                 bad = iterator.offset
-                result.errors.append(f"{path}@{bad}: {type(error).__name__}: {str(error).strip()[:200]}")
+                result.errors.append(f"{path}@{bad}: {_why_unreadable(error)}")
                 pos = find_member_start(f, bad + 1, end)
                 if pos is None and end >= os.fstat(f.fileno()).st_size:
                     result.resume_at = bad
@@ -872,7 +880,7 @@ def _stream_tasks(path: str, mode: str, start: int, size: int, sizer: _SpanSizer
                 batch.append(raw)
                 batch_bytes += len(raw.body or b"")
         except Exception as error:  # noqa: BLE001 - a truncated or corrupt tail: keep what came before
-            stats.errors.append(f"{path}: {type(error).__name__}: {str(error).strip()[:200]}")
+            stats.errors.append(f"{path}: {_why_unreadable(error)}")
     yield _Task(path, parse_batch, (path, batch), size, True, max(0, size - reported))
 
 
