@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from tracer import store, trace
-from tracer.judge.credibility import assess_claim, assess_trace, sources_from_traces
+from tracer.judge.chain import assess_trace
+from tracer.judge.claim import assess_claim, sources_from_traces
 from tracer.fixtures import build_warc, load_web
 from tracer.judge.ratings import import_csv, lookup
 

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from tracer import store, trace
 from tracer.cli import cli
-from tracer.judge.credibility import assess_trace, signal
+from tracer.judge.chain import assess_trace
+from tracer.judge.hop import signal
 from tracer.fixtures import load_web
 from tracer.judge.ratings import import_csv
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 from tracer import store, trace
-from tracer.judge.credibility import assess_claim, sources_from_traces
+from tracer.judge.claim import assess_claim, sources_from_traces
 from tracer.fixtures import load_web
 from tracer.judge.ratings import import_csv
 

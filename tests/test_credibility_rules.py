@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tracer import store
-from tracer.judge.credibility import assess_hop, direct_quotes, host_kind, number_changes, source_kind
+from tracer.judge.hop import assess_hop, direct_quotes, number_changes
+from tracer.judge.kinds import host_kind, source_kind
 from tracer.models import Citation, Document, Hop
 
 

@@ -20,8 +20,8 @@ from tracer.cli import cli
 from tracer.corpus import search
 from tracer.corpus.index import index_warcs
 from tracer.fixtures import load_web
-from tracer.judge.credibility import assess_claim
-from tracer.judge.credibility import signal
+from tracer.judge.claim import assess_claim
+from tracer.judge.hop import signal
 from tracer.report.model import build_report, report_json
 
 WEB = load_web("publisher-kinds")

@@ -657,7 +657,7 @@ def sources_cmd(claim, format_, db_path):
     from tracer.claims.semantic import ClaimModelError
     from tracer.corpus.search import CorpusError, format_sources_text, sources, sources_csv
 
-    from tracer.judge.credibility import assess_claim
+    from tracer.judge.claim import assess_claim
 
     db = open_existing_db(db_path)
     try:
@@ -904,7 +904,7 @@ def serve_cmd(db_path, host, port):
         raise click.ClickException(str(exc)) from None
 
 
-# --- issue 8: credibility of a stored trace, or of a claim over the corpus (tracer/judge/credibility.py)
+# --- issue 8: credibility of a stored trace, or of a claim over the corpus (tracer/judge/)
 
 
 @cli.command(name="credibility")
@@ -920,7 +920,7 @@ def credibility_cmd(trace_id, claim, format_, db_path):
     import json
 
     from tracer import store
-    from tracer.judge import credibility
+    from tracer.judge import chain, claim as claim_judge
 
     db = open_existing_db(db_path)
     if claim is not None:
@@ -929,18 +929,18 @@ def credibility_cmd(trace_id, claim, format_, db_path):
         from tracer.corpus.search import CorpusError, sources
 
         try:
-            result = credibility.assess_claim(sources(db, claim), db)
+            result = claim_judge.assess_claim(sources(db, claim), db)
         except CorpusError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(json.dumps(result, ensure_ascii=False, indent=2) if format_ == "json"
-                   else credibility.format_claim_text(result))
+                   else claim_judge.format_claim_text(result))
         return
     trace_id = trace_id if trace_id is not None else store.last_trace_id(db)
     if trace_id is None:
         raise click.ClickException("no trace in the database: run tracer trace first")
     try:
-        result = credibility.recheck(db, trace_id)
+        result = chain.recheck(db, trace_id)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if format_ == "json"
-               else credibility.format_trace_text(result))
+               else chain.format_trace_text(result))

@@ -469,7 +469,7 @@ class _Walk:
         elif hop.kind in ("unknown", "person", "outlet", "organisation") and doc.publisher and (
                 depth == 0 or hop.kind == "unknown" or same_source(doc.publisher, hop.source)):
             # the page's own publisher decides outlet or organisation, as the verdict reads it (issue 16)
-            from tracer.judge.credibility import MODEL_KINDS, publisher_kind
+            from tracer.judge.kinds import MODEL_KINDS, publisher_kind
 
             judged = publisher_kind(hop.url, doc.publisher, meta)
             if judged is not None:
@@ -703,7 +703,7 @@ def trace(
             fetcher.close()
         if result.origin is None and walk.chains:
             walk._finish()
-        from tracer.judge.credibility import attach  # issue 8: credibility per hop and chain (never raises)
+        from tracer.judge.chain import attach  # issue 8: credibility per hop and chain (never raises)
 
         attach(result, db)
         store.finish_trace(db, result)
