@@ -47,6 +47,9 @@ def test_a_wrong_figure_is_flagged_on_hop_0(web_warc, tmp_path):
     assert first["claim_mismatch"] == ["figure: the claim says “€400 000”, the page “€250 000”"]
     text = run_trace(web_warc, tmp_path, "Vennby council gave the lifeboat crew €400 000").stdout
     assert "not the claim: figure: the claim says “€400 000”, the page “€250 000”" in text
+    verdict = data["credibility"]["verdict"]  # the judgement says it first, in words
+    assert verdict.split(": what follows")[0].endswith(
+        "does not say what the claim says (figure: the claim says “€400 000”, the page “€250 000”)"), verdict
 
 
 def test_a_denied_claim_is_flagged_not_confirmed(web_warc, tmp_path):

@@ -152,6 +152,10 @@ def _verdict(origin, hops, assessments, reached, length, altered, last, last_kin
     if not hops:
         return "Nothing was traced."
     citer = hops[-2] if len(hops) >= 2 else None
+    mismatch = hops[0].extra.get("claim_mismatch") if "claim-mismatch" in hops[0].flags else None
+    if mismatch:  # the page says something else than the claim: everything after is about the page's version
+        sentences.append(f"{hop_name(hops[0])} does not say what the claim says ({'; '.join(mismatch)}): "
+                         "what follows traces the page's version, which does not confirm the claim")
     if reached == "online":
         where = f"{hop_name(last)} ({KIND_PHRASE[last_kind]})"
         if length == 0:
