@@ -124,6 +124,8 @@ class Document:
     lang: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # other metadata (citation_doi, ...)
     problems: list[str] = field(default_factory=list)  # what left part of the page unread ("too-deep: ...")
+    # A page of several stories (a news stream, a live blog): each story's span; empty for one article.
+    items: list[Span] = field(default_factory=list)
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

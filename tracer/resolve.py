@@ -207,6 +207,14 @@ def _provides_figures(attribution: Attribution) -> bool:
     return bool(_DATA_SOURCES.search(attribution.source_name or ""))
 
 
+def _item_of(doc: Document, offset: int) -> int | None:
+    """Which story of a page made of several (a news stream, a live blog) holds an offset."""
+    for n, (start, end) in enumerate(doc.items or ()):
+        if start <= offset < end:
+            return n
+    return None
+
+
 def _heading_like(text: str) -> bool:
     """A heading or an item's title: short, one line, no closing full stop."""
     text = text.strip()
@@ -233,6 +241,13 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
     here = doc.sentence_at(match.start)
     last = doc.sentence_at(max(match.start, match.end - 1))
     heading = paragraph is not None and _heading_like(doc.text[slice(*doc.paragraphs[paragraph])])
+    item = _item_of(doc, match.start)
+    after = (last if last is not None else here) + 1 if here is not None else None
+    if heading and item is not None:
+        # a story's headline: its first sentence says who, past a time or label line ("6:14 a.m.")
+        while after is not None and after < len(doc.sentences) and _item_of(doc, doc.sentences[after].start) == item \
+                and len(doc.sentence_text(after).split()) <= 3:
+            after += 1
     near = []
     for a in attributions:
         if not a.source_name:
@@ -244,11 +259,14 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
         if _paragraph_of(doc, a.start) == paragraph:
             if distance <= 1:
                 near.append((distance, a.parent is not None, a.kind == "anonymous", a))
-        elif where == (last if last is not None else here) + 1 and a.kind != "anonymous" and (
-                _provides_figures(a) or heading):
+        elif a.kind != "anonymous" and _item_of(doc, a.start) == item and (
+                where == (last if last is not None else here) + 1 and _provides_figures(a) or heading and (
+                    where == after or item is not None and where == after + 1)):
             # "Official figures published on Thursday by X show ..." after the claim's paragraph;
             # or the claim is a heading (a live blog's item, a list entry) and its text says who
-            near.append((2, a.parent is not None, False, a))
+            # (a story's headline: its lead's first or second sentence); on a page of several
+            # stories, never from the next story
+            near.append((2 if where != after + 1 else 3, a.parent is not None, False, a))
     near.sort(key=lambda t: t[:3])
     return [t[3] for t in near]
 
@@ -329,8 +347,8 @@ def _same_source_linked(doc: Document, attributions: list[Attribution], chosen: 
         if a is chosen or not a.source_name or not _same_speaker(a, chosen):
             continue
         where = _paragraph_of(doc, a.start)
-        if here is None or where is None or abs(where - here) > 1:
-            continue
+        if here is None or where is None or abs(where - here) > 1 or _item_of(doc, a.start) != _item_of(doc, chosen.start):
+            continue  # (a neighbouring story of a stream page speaks of something else)
         link = own_link(doc, a)
         if link is None and a.parent is not None and 0 <= a.parent < len(attributions):
             # "Rennick told parliament, according to <a>a transcript</a>": where her words are

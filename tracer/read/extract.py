@@ -586,6 +586,7 @@ def extract_document(html: str | bytes, url: str, fallback: str | None = "trafil
     body = body if body is not None else root
     special = _survey(body, html)
     text_from = None
+    items: list[tuple[_Segment, _Segment]] = []  # the first and last segment of each story of a stream page
     if fallback in ("trafilatura-only", "readability-only"):  # the benchmark's comparison of fallbacks
         text_from = fallback.split("-")[0]
         chosen, text = _fallback(html, url, text_from) or ([], "")
@@ -593,7 +594,8 @@ def extract_document(html: str | bytes, url: str, fallback: str | None = "trafil
         reader = _Reader(special, body)
         reader.walk(body)
         text = reader.text()
-        chosen = _choose(reader)
+        live = ("LiveBlogPosting" if isinstance(html, str) else b"LiveBlogPosting") in html
+        chosen = _choose(reader, live, items)
         found = sum(s.end - s.start for s in chosen)
         if fallback and found < FALLBACK_BELOW and reader.length > 4 * FALLBACK_BELOW:
             # too little for a page with this much text: ask the other extractor
@@ -601,12 +603,16 @@ def extract_document(html: str | bytes, url: str, fallback: str | None = "trafil
             if other and sum(s.end - s.start for s in other[0]) > found:
                 chosen, text = other
                 text_from = fallback
+                items = []
         if not chosen:  # nothing reads as prose: every block of text but the link lists
             chosen = [
                 s for s in reader.segments
                 if s.tag != "h1" and (s.prose or s.tag in _HEADING or s.linked <= 0.5 * (s.end - s.start))
             ]
     paragraphs, links, text = _assemble(text, chosen, url)
+    if items:
+        where = {id(seg): n for n, seg in enumerate(chosen)}
+        items = [(paragraphs[where[id(a)]][0], paragraphs[where[id(b)]][1]) for a, b in items]
     doc = Document(
         url=url,
         text=text,
@@ -622,6 +628,7 @@ def extract_document(html: str | bytes, url: str, fallback: str | None = "trafil
         lang=info["lang"],
         meta=info["meta"] or {},
         problems=problems,
+        items=items,
     )
     if text_from:
         doc.meta["text_from"] = text_from  # the main text is the fallback extractor's choice
@@ -675,9 +682,10 @@ def _fallback(html: str | bytes, url: str, which: str) -> tuple[list[_Segment], 
     return kept, reader.text()
 
 
-def _choose(reader: _Reader) -> list[_Segment]:
+def _choose(reader: _Reader, stream_hint: bool = False, out_items: list | None = None) -> list[_Segment]:
     """The segments of the main text: the best-scored container (readability-style),
-    widened to the element holding the whole article, with its qualifying siblings."""
+    widened to the element holding the whole article, with its qualifying siblings; on a
+    page of several stories, every story (their first and last segments go to out_items)."""
     segments = reader.segments
     if not segments:
         return []
@@ -739,15 +747,20 @@ def _choose(reader: _Reader) -> list[_Segment]:
         extra_size = size[up] - size[best]
         if extra_size and (extra_prose < CLIMB * extra_size or is_furniture(up)):
             break
+        el = elements[best]
+        if el.tag == "article" and (any(other.tag == "article" for other in el.itersiblings()) or
+                                    any(other.tag == "article" for other in el.itersiblings(preceding=True))):
+            break  # another story beside the article (teasers, the next story): not this article's
         best = up
-    depth = 0
-    idx = best
-    while parent[idx] >= 0:
-        idx = parent[idx]
-        depth += 1
-    region = {best}
+    stories = _Stories(reader, is_furniture, stream_hint)
+    items = stories.around(best)
+    if items:
+        # a page of several stories (a news stream, a live blog): every story, each one whole
+        best = items[0]
+    depth = _depth(parent, best)
+    region = set(items) or {best}
     up = parent[best]
-    if up >= 0:
+    if up >= 0 and not items:
         threshold = max(10.0, 0.2 * top)
         for idx, value in enumerate(score):
             if value > 0.0 and parent[idx] == up and idx != best:
@@ -766,10 +779,120 @@ def _choose(reader: _Reader) -> list[_Segment]:
         if seg.tag == "h1" or any(is_furniture(idx) for idx in path[depth + 1 :]):
             continue
         if not seg.prose and seg.tag not in _HEADING and seg.linked > 0.5 * (seg.end - seg.start):
-            if not (seg.words >= 6 and len(seg.links) <= 2 and _TERMINAL.search(reader.parts_text(seg))):
-                continue  # a list of links; a sentence that is one link stays
+            if not (seg.words >= 6 and len(seg.links) <= 2 and _TERMINAL.search(reader.parts_text(seg))) and not (
+                    items and any(elements[i].tag in _HEADLINE for i in path[depth:])):
+                continue  # a list of links; a sentence that is one link stays, and a story's linked headline
         kept.append(seg)
+    if out_items is not None:
+        marks = items or stories.within(best)
+        level = _depth(parent, marks[0]) if marks else 0
+        for item in marks:  # each story's segments, in page order
+            mine = [seg for seg in kept if len(seg.path) > level and seg.path[level] == item]
+            if mine:
+                out_items.append((mine[0], mine[-1]))
     return kept
+
+
+def _depth(parent: list[int], idx: int) -> int:
+    depth = 0
+    while parent[idx] >= 0:
+        idx = parent[idx]
+        depth += 1
+    return depth
+
+
+# A page of several stories: repeated sibling containers alike in tag and class, each with
+# its own prose and a headline or time, none a teaser (mostly links, a line of summary).
+# Checked on the AEB and Media Cloud pages: only the stream page's text changes.
+ITEM_PROSE = 80  # characters of prose a story has at least
+ITEM_SHARE = 0.25  # the middle story's prose against the longest's (a teaser list beside an article: far less)
+_NUMBERED = re.compile(r"\d")
+_ENTRY_CLASS = frozenset(("hentry", "h-entry"))
+_HEADLINE = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_TITLED = (*_HEADLINE, "time")  # a story's headline or its time
+
+
+def _class_tokens(el) -> frozenset:
+    """Class names that say what an element is ("story", "post"), not where ("section-3")."""
+    return frozenset(t for t in (el.get("class") or "").lower().split() if not _NUMBERED.search(t))
+
+
+class _Stories:
+    """Finds the stories of a page made of several (a news stream, a live blog)."""
+
+    def __init__(self, reader: _Reader, is_furniture, stream_hint: bool) -> None:
+        self.reader, self.is_furniture, self.hint = reader, is_furniture, stream_hint
+        self.children: dict[int, list[int]] = {}
+        for i, p in enumerate(reader.parent):
+            if p >= 0 and reader.size[i]:
+                self.children.setdefault(p, []).append(i)
+
+    def alike(self, up: int, x: int, loose: bool) -> list[int]:
+        """The children of up alike x (same tag; a class name in common, or all <article>)
+        that read as stories: prose of their own (a paragraph's worth unless loose or on a live blog), a headline, a time or an entry class
+        (hentry, h-entry), not mostly links. Enough of them (three; two when loose or on a
+        live blog), the middle one's prose not far below the longest's, in two paragraphs
+        or more (a teaser is one line; loose, or on a live blog: one is enough), or []."""
+        r = self.reader
+        elements, prose, size, linked = r.elements, r.prose, r.size, r.linked
+        loose = loose or self.hint
+        el = elements[x]
+        tokens = _class_tokens(el)
+        if not tokens and el.tag != "article":
+            return []
+        items = []
+        for c in self.children.get(up, ()):
+            cel = elements[c]
+            if cel.tag != el.tag or not (el.tag == "article" or tokens & _class_tokens(cel)):
+                continue
+            if prose[c] < (1 if loose else ITEM_PROSE) or linked[c] > 0.5 * size[c] or self.is_furniture(c):
+                continue
+            if self.hint or _class_tokens(cel) & _ENTRY_CLASS or next(cel.iter(*_TITLED), None) is not None:
+                items.append(c)
+        if len(items) < (2 if loose else 3):
+            return []
+        amounts = sorted(prose[c] for c in items)
+        paragraphs = sorted(r.prose_count[c] for c in items)
+        if amounts[len(amounts) // 2] < ITEM_SHARE * amounts[-1] or not (loose or paragraphs[len(paragraphs) // 2] >= 2):
+            return []
+        return items
+
+    def around(self, best: int) -> list[int]:
+        """Climbing from the chosen container: the first element that is one of several
+        stories, with the others (the page's text is then every story)."""
+        parent = self.reader.parent
+        x = best
+        for _ in range(12):
+            up = parent[x]
+            if up < 0:
+                return []
+            items = self.alike(up, x, False)
+            if x in items:
+                return items
+            x = up
+        return []
+
+    def within(self, best: int) -> list[int]:
+        """Inside the chosen container: stories alike that hold most of its prose (a live
+        blog's items under its headline); they only mark where each story starts and ends."""
+        prose = self.reader.prose
+        c = best
+        for _ in range(6):
+            kids = self.children.get(c, ())
+            groups: dict[tuple, list[int]] = {}
+            for k in kids:
+                el = self.reader.elements[k]
+                key = (el.tag, _class_tokens(el))
+                if key not in groups and (key[1] or el.tag == "article"):
+                    groups[key] = self.alike(c, k, True)
+            found = max(groups.values(), key=lambda g: sum(prose[i] for i in g), default=[])
+            if found and sum(prose[i] for i in found) >= 0.5 * prose[c]:
+                return found
+            main = max(kids, key=lambda k: prose[k], default=None)
+            if main is None or prose[main] < 0.8 * prose[c]:
+                return []
+            c = main
+        return []
 
 
 def _assemble(text: str, chosen: list[_Segment], base_url: str) -> tuple[list[tuple[int, int]], list[Link], str]:

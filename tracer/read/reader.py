@@ -109,6 +109,8 @@ def document_json(doc: Document, facts: dict | None = None) -> dict:
     out["problems"] = list(doc.problems)
     out["text"] = doc.text
     out["paragraphs"] = [list(p) for p in doc.paragraphs]
+    if doc.items:
+        out["items"] = [list(i) for i in doc.items]  # the stories of a stream page / live blog
     out["sentences"] = [[s.start, s.end] for s in doc.sentences]
     out["links"] = [{"href": l.href, "text": l.text, "start": l.start, "end": l.end} for l in doc.links]
     out["meta"] = meta
@@ -132,7 +134,8 @@ def format_document(doc: Document, facts: dict | None = None) -> str:
     if facts and facts.get("status") is not None:
         lines.append(f"status: {facts['status']}")
     source = (doc.meta or {}).get("text_from")
-    lines.append(f"{len(doc.paragraphs)} paragraphs, {len(doc.sentences)} sentences, {len(doc.links)} links"
+    lines.append((f"{len(doc.items)} stories, " if doc.items else "")
+                 + f"{len(doc.paragraphs)} paragraphs, {len(doc.sentences)} sentences, {len(doc.links)} links"
                  + (f" (main text chosen by {source})" if source else ""))
     for problem in doc.problems:
         lines.append(f"warning: {problem}")
