@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 
 from tracer.models import Attribution, Citation, ClaimMatch, Document, Link
 from tracer.attribution.sources import canonical_source
-from tracer.web.urls import (domain_matches_source, is_name_anchor, name_key, navigation_reason, registered_domain,
-                             slug_shares_words, url_key)
+from tracer.web.urls import (domain_matches_source, is_name_anchor, keyword_links, name_key, navigation_reason,
+                             registered_domain, slug_shares_words, url_key)
 
 LOOKUP_THRESHOLD = 0.6
 _UNDATED_FACTOR = 0.9
@@ -171,7 +171,8 @@ def is_first_person(attribution: Attribution) -> bool:
 
 def _links_on(doc: Document, spans: list[tuple[int, int]]) -> list[Link]:
     """Links on these words that can be a cited item (no tag, topic, home or search page)."""
-    return [l for l in _links_within(doc, spans) if not navigation_reason(l.href, l.text, doc.url)]
+    keywords = keyword_links(doc.links)
+    return [l for l in _links_within(doc, spans) if not navigation_reason(l.href, l.text, doc.url) and l.href not in keywords]
 
 
 _TIME_PHRASE = re.compile(
@@ -299,7 +300,7 @@ def candidate_links(doc: Document, attribution: Attribution, match: ClaimMatch,
     name = clean_name(attribution.source_name)
     tiers = [attribution.source, attribution.cue, [(match.start, match.end)], sentence_span]
     ranked: list[tuple[int, int, int, str]] = []
-    seen: set[str] = set()
+    seen: set[str] = set(keyword_links(doc.links))  # (a site's keyword linker's links are never the citation)
     for t, tier in enumerate(tiers):
         for link in _links_within(doc, tier):
             if link.href in seen or any(_overlap((link.start, link.end), o) for o in others):

@@ -34,7 +34,7 @@ from tracer.attribution.sources import (
 )
 from tracer.models import Attribution, Link, Sentence, Span
 from tracer.read.sentences import split_paragraphs, split_sentences
-from tracer.web.urls import domain_matches_source, is_name_anchor, navigation_reason, slug_shares_words
+from tracer.web.urls import domain_matches_source, is_name_anchor, keyword_links, navigation_reason, slug_shares_words
 
 __all__ = [
     "extract_attributions",
@@ -476,7 +476,8 @@ def _assign_links(atts: list[Attribution], links: list[Link], sentences: list[Se
     site itself ("told the <a>Harbour Times</a>"); and for unnamed sources ("a spokesman
     said") only a link on their own words.
     """
-    usable = [l for l in links if not navigation_reason(l.href, l.text)]
+    keywords = keyword_links(links)
+    usable = [l for l in links if not navigation_reason(l.href, l.text) and l.href not in keywords]
 
     def sentences_text(sentence: Sentence) -> str:
         return text[sentence.start : sentence.end] if text else ""

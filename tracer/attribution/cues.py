@@ -17,7 +17,7 @@ from tracer.models import Span
 
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
-HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"allegedly", "purportedly", "reputedly", "according", "citing", "cited", "reportedly", "asked"} | set(
+HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.STUDY_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"allegedly", "purportedly", "reputedly", "according", "citing", "cited", "reportedly", "asked"} | set(
     "poll polls survey surveys study report statement interview video letter memo filing documents document analysis put count tally estimate announcement based adapted".split()
 )
 WORD = re.compile(r"[A-Za-z]+")
@@ -98,24 +98,29 @@ PHRASE_CUES = re.compile(
     # "penned a letter", "has released data", "compiled a detailed report"
     r"|(?:issue|issues|issued|issuing|make|makes|made|making|send|sends|sent|sending|pen|pens|penned|penning"
     r"|write|writes|wrote|written|writing|publish|publishes|published|publishing|release|releases|released|releasing"
-    r"|compile|compiles|compiled|compiling|file|files|filed|filing|put out|puts out) "
+    r"|compile|compiles|compiled|compiling|file|files|filed|filing|put out|puts out"
+    r"|submit|submits|submitted|submitting|introduce|introduces|introduced|introducing|table|tables|tabled|tabling) "
     r"(?:(?:a|an|the|its|his|her|their|new|similar|false|several|detailed|joint|open|formal|fresh|public|written|"
     r"further|repeated|misleading|unfounded|baseless|separate|brief|lengthy|short) )*"
     r"(?:statement|statements|warning|warnings|threat|threats|claim|claims|letter|letters|memo|memos|report|reports|"
-    r"data|figures|announcement|appeal|appeals|pledge|ultimatum|complaint|complaints|op-ed|guidance|advisory|notice)"
+    r"data|figures|announcement|appeal|appeals|pledge|ultimatum|complaint|complaints|op-ed|guidance|advisory|notice|"
+    # a document put before a legislature or a court: what it says is its sponsors' ("submitted a bill “to ...”")
+    r"bill|bills|motion|motions|resolution|resolutions|amendment|amendments|petition|petitions|lawsuit|lawsuits|proposal|proposals)"
     r"(?: (?:about|that|on|to|for))?"
     r")\b"
 )
 LIGHT_VERBS = frozenset(
     """issue issues issued issuing make makes made making send sends sent sending pen pens penned penning write writes
     wrote written writing publish publishes published publishing release releases released releasing compile compiles
-    compiled compiling file files filed filing put puts""".split()
+    compiled compiling file files filed filing put puts submit submits submitted submitting introduce introduces
+    introduced introducing table tables tabled tabling""".split()
 )
 COMMUNICATION_NOUNS = frozenset(
     """statement statements warning warnings threat threats claim claims letter letters memo memos report reports data
-    figures announcement appeal appeals pledge ultimatum complaint complaints op-ed guidance advisory notice""".split()
+    figures announcement appeal appeals pledge ultimatum complaint complaints op-ed guidance advisory notice bill bills
+    motion motions resolution resolutions amendment amendments petition petitions lawsuit lawsuits proposal proposals""".split()
 )
-PHRASE_HINT = re.compile(r"\b(?:statement|statements|warning|warnings|threat|threats|claims|letter|letters|memo|memos|data|figures|announcement|appeal|pledge|ultimatum|complaint|op-ed|guidance|advisory|notice|report|reports|clear|case|shot|shots|swipe|swipes|jab|jabs|aim|issue|weigh|weighs|weighed|weighing|lash|lashes|lashed|lashing|rail|railed|rails|railing|concerns|questions|doubts|alarm|alarms|support|concern|opposition|doubt|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness|backing|blessing|endorsement|weight)\b")
+PHRASE_HINT = re.compile(r"\b(?:bill|bills|motion|motions|resolution|resolutions|amendment|amendments|petition|petitions|lawsuit|lawsuits|proposal|proposals|statement|statements|warning|warnings|threat|threats|claims|letter|letters|memo|memos|data|figures|announcement|appeal|pledge|ultimatum|complaint|op-ed|guidance|advisory|notice|report|reports|clear|case|shot|shots|swipe|swipes|jab|jabs|aim|issue|weigh|weighs|weighed|weighing|lash|lashes|lashed|lashing|rail|railed|rails|railing|concerns|questions|doubts|alarm|alarms|support|concern|opposition|doubt|frustration|optimism|confidence|skepticism|interest|regret|dismay|outrage|disappointment|reservations|willingness|backing|blessing|endorsement|weight)\b")
 QUESTION_STARTS = frozenset("to about if whether what why how who which when where for".split())
 SETTING_NOUNS = frozenset(
     """tweet tweets statement interview speech show program programme radio rally debate letter

@@ -121,6 +121,14 @@ CUE_FORMS: dict[str, str] = _build_forms()
 # Counting verbs that report a figure when an organisation does the counting ("the ministry
 # has recorded 35 cases"); a person who "recorded a song" reports nothing.
 RECORD_FORMS = frozenset("recorded records registered registers logged counted counts tallied".split())
+# What research does when a study is the subject ("New research from X analyzed the drinking of
+# 479 students", "the survey tracked 2,000 households"): what the study reports; a person who
+# "analyzed the match" reports nothing, so only a document's verb.
+STUDY_FORMS = frozenset(
+    """analyzed analysed analyzes analyses examined examines surveyed surveys tracked tracks studied
+    reviewed reviews measured measures assessed assesses compared compares followed follows sampled
+    modelled modeled""".split()
+)
 STATE_LEMMAS = frozenset(_STATE_REGULAR.split()) | frozenset(_STATE_IRREGULAR)
 INTENT_LEMMAS = frozenset(_INTENT_FORMS)
 TOPIC_LEMMAS = frozenset(_TOPIC_FORMS)

@@ -109,6 +109,11 @@ class VerbRules(RuleContext):
                 if found is not None:
                     yield found
                 continue
+            if t.low in lx.STUDY_FORMS and t.low not in lx.CUE_FORMS:
+                found = self._document_studies(index, toks, i, used)
+                if found is not None:
+                    yield found
+                continue
             if t.low not in lx.CUE_FORMS and not that_verb(toks, i):
                 continue
             if t.low == "asked" and (i == 0 or toks[i - 1].low in ("when", "whenever", "if", "after", "once", "before", "being")):
@@ -246,6 +251,23 @@ class VerbRules(RuleContext):
             if k < n and toks[k].low == "than":
                 k += 1
         if k >= n or not (toks[k].text[:1].isdigit() or toks[k].low in NUMBER_WORDS or toks[k].low in ("record", "total", "rise", "drop", "fall", "increase", "decline", "further")):
+            return None
+        end = self._content_end(index, toks, i + 1)
+        if end <= toks[i + 1].start:
+            return None
+        used.update(range(subj[0], i + 1))
+        return Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[i].end)], [(toks[i + 1].start, end)], index)
+
+    def _document_studies(self, index, toks, i, used) -> Found | None:
+        """"New research from the University of X analyzed the records of 479 students": what a
+        study, survey or analysis did is what it reports (only a document as the subject)."""
+        cue_start = aux_start(toks, i)
+        if is_passive(toks, cue_start, i) or i + 1 >= len(toks):
+            return None
+        subj = subject_before(toks, cue_start)
+        if subj is None or subj[1] <= subj[0] or any(k in used for k in range(*subj)):
+            return None
+        if canonical_source(" ".join(t.text for t in toks[subj[0] : subj[1]]))[1] != "document":
             return None
         end = self._content_end(index, toks, i + 1)
         if end <= toks[i + 1].start:

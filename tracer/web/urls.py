@@ -192,6 +192,38 @@ def navigation_reason(href: str, anchor: str = "", page_url: str | None = None) 
     return None
 
 
+def keyword_links(links) -> set[str]:
+    """Links a site's keyword linker put on ordinary words. A site that links three or more
+    words of a text to its own keyword pages ("Russian" -> /latest-news/russia.html) links
+    others the same way to pages named by the word with a qualifier ("date" ->
+    /islam/today-islamic-date.html): on such a page, a link on a word or two to that site,
+    whose last path segment is a short name holding the anchor's word (no story id, no long
+    slug), is a keyword link too, not a cited item."""
+    linker: dict[str, int] = {}
+    for link in links:
+        if navigation_reason(link.href, link.text) == "keyword page":
+            host = registered_domain(link.href)
+            linker[host] = linker.get(host, 0) + 1
+    sites = {host for host, count in linker.items() if host and count >= 3}
+    if not sites:
+        return set()
+    out = set()
+    for link in links:
+        words = [w.lower() for w in _WORD.findall(link.text)]
+        if not 1 <= len(words) <= 2 or registered_domain(link.href) not in sites:
+            continue
+        try:
+            segments = _segments(urlsplit(link.href).path)
+        except ValueError:
+            continue
+        if not segments or _STORY_ID.search(segments[-1]) or _story_like(segments[-1]):
+            continue
+        slug = {_stem(w) for w in re.split(r"[-_+.]", _EXT.sub("", segments[-1]).lower()) if w}
+        if any(_stem(w) in slug for w in words):
+            out.add(link.href)
+    return out
+
+
 _NAME_SMALL = frozenset("of the and at for in on de du la le von van der & a an to".split())
 _TIME_WORDS = frozenset(
     """january february march april may june july august september october november december
