@@ -66,3 +66,26 @@ def test_a_keyword_linkers_links_are_not_citations():
     alone = (f'<p>It is too early to name the <a href="{own}/calendar/harbour-festival-date.html">date</a> when the '
              f'ferry will sail again, the harbour master said on Monday.</p>')
     assert followed(alone) == {f"{own}/calendar/harbour-festival-date.html"}
+
+
+def test_a_document_that_asks_is_the_source_of_the_request():
+    body = (
+        '<p>Thirty councillors signed on to a <a href="https://www.marrowfield.gov.example/papers/2024/ferry-petition.pdf">'
+        'petition</a> sent to the transport board on Friday asking it to restore the night crossings.</p>'
+        '<p>The harbour master read the <a href="https://www.marrowfield-courier.example/2024/ferry-logs-released">logs</a>, '
+        'asking why two crossings had been cancelled.</p>'
+        '<p>Fans shared <a href="https://clips.example/v/ferry-protest-clip-march">footage</a> asking why the ferry had not sailed.</p>'
+    )
+    found = {a["link"]: a for a in attributions(body) if a["link"]}
+    petition = found["https://www.marrowfield.gov.example/papers/2024/ferry-petition.pdf"]
+    assert (petition["source_name"], petition["kind"]) == ("a petition", "document")
+    assert petition["content"] and "restore the night crossings" in \
+        analyse_text(body)[petition["content"][0][0]:petition["content"][0][1]]
+    # after a comma the participle is the clause subject's; in footage, whoever is filmed asks
+    assert not any(a["kind"] == "document" and a["source_name"] in ("logs", "the logs", "footage")
+                   for a in attributions(body))
+
+
+def analyse_text(body: str) -> str:
+    html = f"<html><head><title>t</title></head><body><article>{body}</article></body></html>"
+    return analyse_input("page.html", html, base_url=BASE)["text"]

@@ -17,7 +17,7 @@ from tracer.models import Span
 
 # A sentence is only analysed when one of these words occurs in it, or a colon or a
 # bracket (lead-ins, datelines): a cheap pre-filter, a set lookup per word.
-HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.STUDY_FORMS | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"allegedly", "purportedly", "reputedly", "according", "citing", "cited", "reportedly", "asked"} | set(
+HINT_WORDS = frozenset(lx.CUE_FORMS) | lx.RECORD_FORMS | lx.STUDY_FORMS | lx.DOCUMENT_PARTICIPLES | lx.SEEM_FORMS | lx.JUDGED_FORMS | {"allegedly", "purportedly", "reputedly", "according", "citing", "cited", "reportedly", "asked"} | set(
     "poll polls survey surveys study report statement interview video letter memo filing documents document analysis put count tally estimate announcement based adapted".split()
 )
 WORD = re.compile(r"[A-Za-z]+")

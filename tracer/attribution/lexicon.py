@@ -295,7 +295,14 @@ DOCUMENT_WORDS = frozenset(
     testimony note notes order ruling opinion decision bill proposal plan census
     rankings index forecast projections survey dossier affidavit website blog
     announcement notice white paper draft resolution accounts files minutes logs
-    invoices contracts receipts spreadsheet spreadsheets average averages results tally""".split()
+    invoices contracts receipts spreadsheet spreadsheets average averages results tally brief briefs
+    petition petitions motion motions""".split()
+)
+# What a document asks or alleges, said with a participle after it: "a brief (sent to the court
+# on Thursday) asking it to reconsider", "a letter urging the agency to act" (the participles a
+# person's clause already carries are PARTICIPLE_CUES).
+DOCUMENT_PARTICIPLES = frozenset(
+    "asking urging demanding requesting recommending proposing seeking alleging accusing".split()
 )
 # Carriers whose real source is the "by/from X" that follows ("data provided by X").
 CARRIER_WORDS = frozenset("data figures information numbers statistics estimates".split())

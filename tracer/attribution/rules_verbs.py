@@ -53,6 +53,10 @@ from tracer.attribution.sources import (
 )
 
 
+# Recordings and posts among the document words: what is seen or heard in them is someone's.
+_RECORDED = frozenset("footage video videos tweet tweets post posts recording recordings".split())
+
+
 class VerbRules(RuleContext):
     """Sources before or after a speech or stance verb."""
 
@@ -156,6 +160,11 @@ class VerbRules(RuleContext):
             f = self._participle(index, toks, i, used, out)
             if f is not None:
                 yield f
+        for i in range(1, n):
+            if toks[i].low in lx.DOCUMENT_PARTICIPLES and i not in used and not toks[i].quoted:
+                f = self._document_participle(index, toks, i, used)
+                if f is not None:
+                    yield f
 
     def _forward(self, index, toks, i, used) -> Found | None:
         """SOURCE CUE CONTENT: the subject before the cue, the content after it."""
@@ -257,6 +266,42 @@ class VerbRules(RuleContext):
             return None
         used.update(range(subj[0], i + 1))
         return Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[i].end)], [(toks[i + 1].start, end)], index)
+
+    def _document_participle(self, index, toks, i, used) -> Found | None:
+        """"signed a brief sent to the court on Thursday asking it to reconsider": the document
+        just before the participle (past a reduced relative, no clause or other cue between)
+        is what asks, urges or shows (after a comma the participle is the clause subject's)."""
+        k = i - 1
+        while k >= max(0, i - 10):
+            t = toks[k]
+            if t.quoted or t.text in ",;:()—–" or t.text in QUOTE_TOKENS or t.low in ("and", "but", "or", "that", "which", "who") or (
+                    t.low in lx.CUE_FORMS and t.low not in lx.AMBIGUOUS_FORMS) or k in used:
+                return None
+            if t.low in lx.DOCUMENT_WORDS and t.text.islower():
+                if t.low in _RECORDED:
+                    return None  # footage or a tweet "asking ...": whoever is in it asks
+                break
+            k -= 1
+        else:
+            return None
+        if k < 0 or toks[k].low not in lx.DOCUMENT_WORDS:
+            return None
+        s0 = k  # the document word, with its determiner and one word between ("an amicus brief")
+        if k > 0 and toks[k - 1].low in lx.DETERMINERS:
+            s0 = k - 1
+        elif k > 1 and toks[k - 2].low in lx.DETERMINERS and toks[k - 1].text.isalpha() and toks[k - 1].text.islower() \
+                and toks[k - 1].low not in VERBISH and toks[k - 1].low not in lx.CUE_FORMS and toks[k - 1].low not in COMMON_VERBS:
+            s0 = k - 2
+        if any(j in used or toks[j].quoted for j in range(s0, k)):
+            s0 = k
+        c0 = i + 1
+        if c0 >= len(toks) or toks[c0].text in ".!?":
+            return None
+        end = self._content_end(index, toks, c0)
+        if end <= toks[c0].start:
+            return None
+        used.update(range(s0, i + 1))
+        return Found([(toks[s0].start, toks[k].end)], [(toks[i].start, toks[i].end)], [(toks[c0].start, end)], index)
 
     def _document_studies(self, index, toks, i, used) -> Found | None:
         """"New research from the University of X analyzed the records of 479 students": what a
