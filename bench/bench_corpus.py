@@ -165,7 +165,7 @@ def db_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
-def bench(size: int, workers: int | None, folder: Path) -> dict:
+def bench(size: int, workers: int | None, folder: Path, query_only: bool = False) -> dict:
     warcs_dir = folder / f"warcs-{size}"
     warcs_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -173,16 +173,18 @@ def bench(size: int, workers: int | None, folder: Path) -> dict:
     gen_s = time.perf_counter() - t0
     warc_bytes = sum(f.stat().st_size for f in files)
     db_path = folder / f"corpus-{size}.db"
-    for p in folder.glob(db_path.name + "*"):
-        p.unlink()
-    db = open_db(db_path)
-    stats = index_warcs(db, files, workers=workers)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the writer, since the start
-    figures = {"pages": size, "generate_s": round(gen_s, 1), "warc_mb": round(warc_bytes / 1e6, 1), "writer_rss_mb": round(rss_mb),
-               "index_s": round(stats.seconds, 1), "pages_per_s": round(stats.records / stats.seconds, 1),
-               "documents": stats.documents, "db_mb": round(db_size(db_path) / 1e6, 1)}
+    figures = {"pages": size, "generate_s": round(gen_s, 1), "warc_mb": round(warc_bytes / 1e6, 1)}
+    if not (query_only and db_path.exists()):
+        for p in folder.glob(db_path.name + "*"):
+            p.unlink()
+        db = open_db(db_path)
+        stats = index_warcs(db, files, workers=workers)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the writer, since the start
+        figures.update({"writer_rss_mb": round(rss_mb), "index_s": round(stats.seconds, 1),
+                        "pages_per_s": round(stats.records / stats.seconds, 1), "documents": stats.documents})
+    figures["db_mb"] = round(db_size(db_path) / 1e6, 1)
     for label, claim in (("claim", CLAIM), ("common", COMMON_CLAIM)):
         db = open_db(db_path)
         t = time.perf_counter()
@@ -207,16 +209,19 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes in pages")
     ap.add_argument("--workers", type=int, default=None, help="parsing processes (default: all cores)")
     ap.add_argument("--keep", default=None, help="folder for the WARCs and databases (kept; reused if present)")
+    ap.add_argument("--query-only", action="store_true", help="with --keep: ask sources of the kept databases, no re-index")
     args = ap.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="tracer-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"cores: {os.cpu_count()}, workers: {args.workers or os.cpu_count()}, folder: {folder}", flush=True)
     try:
         for size in (int(s) for s in args.sizes.split(",")):
-            f = bench(size, args.workers, folder)
-            print(f"{f['pages']:>9,} pages | WARC {f['warc_mb']:>7.1f} MB (generated in {f['generate_s']}s) | "
-                  f"index {f['index_s']:>7.1f}s = {f['pages_per_s']:>6.1f} pages/s | DB {f['db_mb']:>7.1f} MB "
-                  f"({f['db_mb'] * 1e6 / f['pages'] / 1e3:.1f} kB/page) | writer peak RSS {f['writer_rss_mb']} MB", flush=True)
+            f = bench(size, args.workers, folder, query_only=args.query_only)
+            indexed = (f"index {f['index_s']:>7.1f}s = {f['pages_per_s']:>6.1f} pages/s | " if "index_s" in f
+                       else "index kept | ")
+            print(f"{f['pages']:>9,} pages | WARC {f['warc_mb']:>7.1f} MB (generated in {f['generate_s']}s) | {indexed}"
+                  f"DB {f['db_mb']:>7.1f} MB ({f['db_mb'] * 1e6 / f['pages'] / 1e3:.1f} kB/page)"
+                  + (f" | writer peak RSS {f['writer_rss_mb']} MB" if "writer_rss_mb" in f else ""), flush=True)
             for label in ("claim", "common"):
                 print(f"{'':>9}   sources[{label}]: {f[label + '_documents']} documents, {f[label + '_origins']} origins, "
                       f"{f[label + '_copies']} copies collapsed | cold {f[label + '_cold_s']:.3f}s, "
