@@ -43,17 +43,21 @@ __all__ = [
     "Quantity", "quantities", "compatible", "same_kind", "claim_figures", "confidence", "claim_problem",
 ]
 
-CLAIM_THRESHOLD = 0.42
-LEXICAL_WEIGHT = 0.2  # the rest is the model's cosine
+CLAIM_THRESHOLD = 0.45
+LEXICAL_WEIGHT = 0.05  # the rest is the model's cosine
 FIGURE_WEIGHT = 1.5  # a claim's figure counts as much as 1.5 words
-MISMATCH_PENALTY = 0.3  # another value for the claim's figure, or its negation
-MISMATCH_CAP = 0.9  # ... and such a text scores below the threshold, whatever else it shares
+# Another value for the claim's figure, or its negation: the text says something else about the
+# same thing. It keeps its rank among the texts that do not carry the claim (it is closer than an
+# unrelated one) but scores just below the threshold, whatever else it shares.
+MISMATCH_PENALTY = 0.0
+MISMATCH_CAP = 0.99
 LOW_WORDS, LOW_WORDS_PENALTY = 0.25, 0.4  # the model read it, but it shares few of the claim's words
 MISSING_FIGURE_PENALTY = 0.1  # the claim has a figure and the text none of its kind: the figure is what is checked
 PAIR_PENALTY = 0.95  # two sentences together must do better than either alone
 SPLIT_TEXTS = True
 WINDOW_GATE: float | None = None  # two sentences are read together when they carry this much more of the claim's words
-MODEL_CANDIDATES = 8  # sentences (and pairs) the model reads, the best by words
+MODEL_CANDIDATES = 40  # claim_scores: the sentences the model reads, the best by words
+WINDOW_AROUND = 8  # claim_scores reads two sentences together around its best-scored few
 # ... on a page of a trace (find_claim): fewer, to keep a hop fast; a news page's claim sentence
 # shares many of the claim's words, and a pair is read when it adds words to its sentence
 HOP_MODEL_CANDIDATES = 4
@@ -157,10 +161,12 @@ def claim_scores(claim: str, sentences: Sequence[str]) -> list[float]:
     assessed = assess(claim, sentences)
     scores = [a.score for a in assessed]
     read = {i for i, a in enumerate(assessed) if a.semantic is not None}
+    # two sentences are read together around the best-scored few only
+    near = set(sorted(read, key=lambda i: -scores[i])[:WINDOW_AROUND])
     claim_terms = terms(claim)
     windows = []
     for i in range(len(sentences) - 1):
-        if not ({i, i + 1} & read):
+        if not ({i, i + 1} & near):
             continue
         joined = f"{sentences[i]} {sentences[i + 1]}"
         if WINDOW_GATE is None or _lexical(claim_terms, terms(joined))[0] > max(assessed[i].lexical, assessed[i + 1].lexical) + WINDOW_GATE:

@@ -272,6 +272,7 @@ class ClaimScorer:
                     self.phrases.append((g, alt))
         self.figure_weight = sum(w for w, _ in self.groups if w == 2.5)
         self.cache: dict[str, float] = {}
+        self.figures: dict[str, str] = {}  # figure_state of a scored text: none, same, differs, missing
 
     def rough(self, keys: set[str]) -> float:
         present: set[int] = set()
@@ -299,6 +300,7 @@ class ClaimScorer:
             for text, a in zip(todo, assess(self.claim, todo, model_candidates=self.READ_PER_PAGE,
                                             floor=self.READ_FLOOR)):
                 self.cache[text] = a.score
+                self.figures[text] = a.figures
         return [self.cache[t] for t in texts]
 
     def score(self, text: str) -> float:
@@ -339,7 +341,11 @@ class ClaimScorer:
         candidates = [ClaimMatch(i, start, end, text, score * factor)
                       for (i, start, end, factor), text, score in zip(spans, texts, self.scores(texts))]
         candidates.sort(key=lambda m: (-m.score, m.start))
-        return [m for m in candidates if m.score >= self.threshold][:limit]
+        passing = [m for m in candidates if m.score >= self.threshold]
+        if any(self.figures.get(m.text) == "same" for m in passing):
+            # as find_claim: the page states the claim with its figure, sentences on the topic without it are context
+            passing = [m for m in passing if self.figures.get(m.text) != "missing"]
+        return passing[:limit]
 
 
 # ---------------------------------------------------------------- near-duplicates
