@@ -40,7 +40,7 @@ def main() -> None:
     start = time.perf_counter()
     model.encode(sentences)
     print(f"model: {1000 * (time.perf_counter() - start) / len(sentences):.1f} ms per sentence "
-          f"({len(sentences)} sentences of the fixture pages, batched)")
+          f"({len(sentences)} sentences of the fixture pages, one a run)")
     cold, warm = [], []
     for _ in range(args.runs):
         for doc in docs:
