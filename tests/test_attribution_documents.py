@@ -89,3 +89,15 @@ def test_a_document_that_asks_is_the_source_of_the_request():
 def analyse_text(body: str) -> str:
     html = f"<html><head><title>t</title></head><body><article>{body}</article></body></html>"
     return analyse_input("page.html", html, base_url=BASE)["text"]
+
+
+def test_describing_and_promising_carry_the_speakers_words():
+    body = (
+        '<p>The mayor closed the meeting by thanking the crews, <a href="https://www.marrowfield-courier.example/2024/02/10/'
+        'mayor-flood-response-finest-hour">describing</a> the flood response as “the finest hour of this city,” and '
+        'promising to “<a href="https://www.marrowfield.gov.example/speeches/2024/mayor-address-after-the-floods">rebuild every bridge</a> '
+        'by spring.”</p>'
+    )
+    links = followed(body)
+    assert "https://www.marrowfield-courier.example/2024/02/10/mayor-flood-response-finest-hour" in links
+    assert "https://www.marrowfield.gov.example/speeches/2024/mayor-address-after-the-floods" in links

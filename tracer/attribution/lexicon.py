@@ -189,7 +189,7 @@ HEARER_LEMMAS = frozenset("tell inform notify remind assure warn ask urge encour
 PARTICIPLE_CUES = frozenset(
     """saying adding noting arguing telling claiming warning insisting explaining stating
     writing declaring suggesting acknowledging asserting citing stressing emphasizing
-    predicting reporting calling referring""".split()
+    predicting reporting calling referring describing promising""".split()
 )
 
 # Words allowed between a subject and its cue: "has also said", "had previously told".
