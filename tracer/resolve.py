@@ -434,7 +434,7 @@ def source_name(doc: Document, attribution: Attribution) -> str | None:
     tail = _NAME_TAIL.match(doc.text, end)
     if tail is not None and (dangling or _DETAIL_START.match(tail.group(0))):
         raw += tail.group(0)
-    raw = re.split(r"[,;:(]", raw)[0]
+    raw = re.split(r"[;:(]|,(?!\d{3}\b)", raw)[0]  # (not the comma of "2,140")
     raw = re.sub(r"\s+", " ", raw).strip()
     if len(raw.split()) <= len(words) or len(raw.split()) > 14:
         return name

@@ -45,6 +45,7 @@ __all__ = [
 ]
 from tracer.attribution.cues import ABBREV_BEFORE, Found, has_hint
 from tracer.attribution.rules_according import AccordingRules
+from tracer.attribution.rules_provenance import ProvenanceRules, has_provenance_hint
 from tracer.attribution.rules_quotes import QuoteRules
 from tracer.attribution.rules_unnamed import UnnamedRules
 from tracer.attribution.rules_verbs import VerbRules
@@ -257,7 +258,7 @@ def format_attributions_text(result: dict) -> str:
 # The rules
 
 
-class _Context(AccordingRules, VerbRules, QuoteRules, UnnamedRules):
+class _Context(AccordingRules, VerbRules, QuoteRules, UnnamedRules, ProvenanceRules):
     """The text with its sentences, paragraphs and quotes, and every rule family over it."""
 
     def sentence_attributions(self, index: int, previous: list[Found]) -> list[Found]:
@@ -265,7 +266,7 @@ class _Context(AccordingRules, VerbRules, QuoteRules, UnnamedRules):
         if s.end - s.start > MAX_SENTENCE_CHARS:
             return []
         chunk = self.text[s.start : s.end]
-        if not has_hint(chunk):
+        if not has_hint(chunk) and not has_provenance_hint(chunk):
             return self._quote_after_colon(index, previous)
         toks = self.sentence_tokens(index)
         if not toks:
@@ -273,7 +274,7 @@ class _Context(AccordingRules, VerbRules, QuoteRules, UnnamedRules):
         out: list[Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._by_reckoning, self._named_statement, self._based_on, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions):
+        for rule in (self._according_to, self._as_reported_by, self._by_reckoning, self._named_statement, self._based_on, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions, self._provenance):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if len(out) > 1:

@@ -1,0 +1,148 @@
+"""Sentences that say where the previous sentence's facts come from, without a cue verb of
+their own: "That is the finding of a report by X", "The figures come from a survey by X",
+"The totals are set out in the council's annual report, published on Monday", "These numbers
+were compiled by X".
+
+The sentence's subject points back (a demonstrative, or a definite data noun: "the figures",
+"the totals", "the results") and its predicate names a provenance ("the finding of", "come
+from", "are drawn from", "are set out in", "were compiled by"). The source is the noun phrase
+after the predicate; the content is what the subject points back at: the sentences before it
+in its paragraph, or the paragraph before when it opens a paragraph (a figures paragraph and
+then "The figures come from ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracer.attribution.clauses import np_forward
+from tracer.attribution.cues import Found
+from tracer.attribution.rules_context import RuleContext
+
+_WORD = re.compile(r"[A-Za-z]+")
+# Words that point back at what was just said.
+_POINTERS = frozenset("that this these those it".split())
+_DATA_NOUNS = frozenset(
+    """figure figures total totals number numbers data statistics stats findings finding results result
+    estimate estimates count counts tally numbers rankings ranking details claims claim allegations
+    projections forecast forecasts calculations calculation survey poll""".split()
+)
+_SUBJECT_FILLERS = frozenset("the latest new these those official annual provisional above latter same".split())
+_BE = frozenset("is are was were 's ’s".split())
+# "the finding of X": nouns that make the whole sentence say whose it is
+_RESULT_NOUNS = frozenset("finding findings conclusion conclusions verdict result results estimate estimates figure figures claim assessment calculation calculations analysis".split())
+# participle + preposition after "be": "are set out in", "were drawn from", "was compiled by"
+_PARTICIPLES = {
+    "from": frozenset("drawn taken sourced derived obtained gathered collected culled pulled".split()),
+    "in": frozenset("set contained published included detailed given outlined shown revealed reported found presented disclosed listed recorded".split()),
+    "by": frozenset("compiled collected produced published released prepared gathered commissioned supplied provided calculated".split()),
+    "on": frozenset("based".split()),
+}
+_COME = frozenset("come comes came".split())
+_APPEAR = frozenset("appear appears appeared feature features featured".split())
+# words the rule needs in a sentence before it looks closer (the cheap pre-filter)
+HINTS = frozenset(_RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out"})
+
+
+class ProvenanceRules(RuleContext):
+    """A sentence naming where the previous sentence's facts come from."""
+
+    def _subject_end(self, toks) -> int | None:
+        """Token index after a pointing subject ("That", "The figures", "These latest numbers")."""
+        if not toks:
+            return None
+        first = toks[0].low
+        if first in _POINTERS:
+            k = 1
+            if k < len(toks) and toks[k].low in _DATA_NOUNS:
+                k += 1
+            return k
+        if first not in ("the", "these", "those", "such"):
+            return None
+        k = 1
+        while k < len(toks) and k <= 3 and toks[k].low in _SUBJECT_FILLERS:
+            k += 1
+        if k < len(toks) and toks[k].low in _DATA_NOUNS:
+            k += 1
+            if k < len(toks) and toks[k].low in _DATA_NOUNS:
+                k += 1  # "the survey results"
+            return k
+        return None
+
+    def _predicate_end(self, toks, k) -> int | None:
+        """Token index where the source starts, after a provenance predicate at k."""
+        n = len(toks)
+        if k >= n or toks[k].quoted:
+            return None
+        word = toks[k].low
+        if word in _COME and k + 1 < n and toks[k + 1].low == "from":
+            return k + 2
+        if word in _APPEAR and k + 1 < n and toks[k + 1].low == "in":
+            return k + 2
+        if word not in _BE or k + 1 >= n:
+            return None
+        j = k + 1
+        if toks[j].low in ("all", "largely", "mostly", "partly", "mainly"):
+            j += 1
+        if j + 2 < n and toks[j].low in ("the", "a") and toks[j + 1].low in _RESULT_NOUNS and toks[j + 2].low == "of":
+            return j + 3  # "That is the finding of"
+        if j + 3 < n and toks[j].low in ("the", "a") and toks[j + 1].low in ("main", "central", "key", "headline", "latest") \
+                and toks[j + 2].low in _RESULT_NOUNS and toks[j + 3].low == "of":
+            return j + 4
+        if j + 1 < n and toks[j].low == "according" and toks[j + 1].low == "to":
+            return j + 2
+        if j + 1 < n and toks[j].low in ("from", "in") and toks[j + 1].low in ("a", "an", "the"):
+            return j + 1  # "The figures are from a survey by X"
+        if j + 2 < n and toks[j].low == "set" and toks[j + 1].low == "out" and toks[j + 2].low == "in":
+            return j + 3
+        for prep, words in _PARTICIPLES.items():
+            if j + 1 < n and toks[j].low in words and toks[j + 1].low == prep:
+                return j + 2
+        return None
+
+    def _pointed_content(self, index: int) -> list:
+        """What the subject points back at: the earlier sentences of the paragraph, or the
+        whole paragraph before when the sentence opens its own."""
+        s = self.sentences[index]
+        p = self.paragraph_of(s.start)
+        start = self._paragraph_start(p)
+        if 0 <= start < s.start:
+            return [(start, s.start)]
+        if index == 0:
+            return []
+        prev = self.sentences[index - 1]
+        q = self.paragraph_of(prev.start)
+        begin = self._paragraph_start(q)
+        return [(begin if 0 <= begin <= prev.start else prev.start, prev.end)]
+
+    def _provenance(self, index, toks, used, out):
+        if out or not any(t.low in HINTS or t.low == "according" for t in toks):
+            return
+        k = self._subject_end(toks)
+        if k is None:
+            return
+        src_start = self._predicate_end(toks, k)
+        if src_start is None or src_start >= len(toks):
+            return
+        src_end = np_forward(toks, src_start, lists=True)
+        while src_end + 1 < len(toks) and toks[src_end].text == "," and toks[src_end - 1].text.isdigit() \
+                and toks[src_end + 1].text[:1].isdigit() and toks[src_end].start == toks[src_end - 1].end:
+            src_end = max(src_end + 2, np_forward(toks, src_end + 1, lists=True))  # "2,140 parents"
+        if src_end <= src_start or not any(t.text[:1].isalnum() for t in toks[src_start:src_end]):
+            return
+        content = self._pointed_content(index)
+        content = [(a, b) for a, b in content if b > a and self.text[a:b].strip()]
+        if not content:
+            return
+        # trim white space at the content's end
+        a, b = content[-1]
+        while b > a and self.text[b - 1].isspace():
+            b -= 1
+        content[-1] = (a, b)
+        used.update(range(0, src_end))
+        yield Found([(toks[src_start].start, toks[src_end - 1].end)], [(toks[k].start, toks[src_start - 1].end)], content, index)
+
+
+def has_provenance_hint(chunk: str) -> bool:
+    """Could the sentence say where the previous one's facts come from? (the cheap pre-filter)"""
+    return any(w.lower() in HINTS for w in _WORD.findall(chunk))
