@@ -72,3 +72,34 @@ def test_sentences_that_only_look_like_provenance_are_not():
     text = ("The ferry will run twice a day from May. The figures come as a surprise to islanders. "
             "That is the view of many residents. The results are expected in June.")
     assert [f for f in _provenance(text) if f[1] in ("come from", "is the view of", "are expected in")] == []
+
+
+# ---------------------------------------------------------------- an organisation's own statement
+
+COURIER = "https://www.kelbycourier.example/news/pool-to-shut-for-refit-3321"
+COUNCIL = "https://www.kelby.gov.example/news/leisure-centre-refit"
+
+
+def test_an_organisation_naming_itself_on_its_own_page_is_the_origin(web_warc, tmp_path):
+    data = trace_json("own-statement", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [COURIER, COUNCIL]
+    assert data["hops"][1]["cites"] is None and data["hops"][1]["speaks_as"] == "Kelby District Council"
+    assert data["origin"]["url"] == COUNCIL and data["origin"]["reason"] == "no-further-attribution"
+    assert data["flags"] == []
+
+
+def test_the_same_words_on_a_page_that_cites_the_council_are_a_citation():
+    from tracer.models import Document
+    from tracer.resolve import names_itself
+    page = Document(url="https://www.kelbycourier.example/news/x", title="Pool to shut for refit | Kelby Courier", text="")
+    assert not names_itself(page, "Kelby District Council", "Kelby Courier", "outlet")
+    own = Document(url="https://www.kelby.gov.example/news/x", title="Leisure centre refit - Kelby District Council", text="")
+    assert names_itself(own, "Kelby District Council", "council", "organisation")
+    assert not names_itself(own, "Ashgate Swimming Club", "council", "organisation")
+
+
+def test_a_passive_participle_after_the_subject_is_no_attribution():
+    found = _provenance("Lifeguards, supported by the centre's duty managers, will help swimmers move. "
+                        "The mayor, flanked by officials, said the pool would reopen in 2026.")
+    assert [(s, c) for s, c, _ in found] == [("mayor, flanked by officials", "said")] or \
+        [c for _, c, _ in found] == ["said"]

@@ -502,6 +502,20 @@ def _citation(doc: Document, attributions: list[Attribution], chosen: Attributio
     return Candidate(citation, match, chosen, anonymous, alternatives=same)
 
 
+def names_itself(doc: Document, name: str | None, cited_as: str | None, cited_kind: str | None) -> bool:
+    """On the page of an organisation a hop cited ("the company said" -> its announcement), the
+    organisation naming itself in the third person ("Brightwater announces that ...") is its own
+    statement, not a further source: the name is the one the hop was cited by, or every word of it
+    is in the page's title. (A news outlet's page naming the same body cites it.)"""
+    if cited_kind != "organisation" or not name:
+        return False
+    if same_source(name, cited_as):
+        return True
+    words = [w for w in re.findall(r"[a-z0-9]+", (clean_name(name) or "").lower()) if w not in ("the", "a", "an", "of")]
+    title = set(re.findall(r"[a-z0-9]+", (doc.title or "").lower()))
+    return bool(words) and len("".join(words)) >= 4 and all(w in title for w in words)
+
+
 def _spans_links(doc: Document, attribution: Attribution) -> list[str]:
     """Links on an attribution's own source or cue words."""
     return [l.href for l in _links_on(doc, attribution.source + attribution.cue)]

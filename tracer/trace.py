@@ -33,8 +33,8 @@ from tracer.web.urls import url_key
 from tracer.claims.match import chosen_match, closest_sentences, confidence, find_claim
 from tracer.models import Citation, ClaimMatch, Document, FetchResult, Hop, Origin, Trace
 from tracer.corpus.search import claim_candidates
-from tracer.resolve import (Candidate, citations_for_claim, is_generic, wire_byline, lookup_source, page_notes, same_source,
-                            syndicated_original)
+from tracer.resolve import (Candidate, citations_for_claim, is_generic, wire_byline, lookup_source, names_itself, page_notes,
+                            same_source, syndicated_original)
 
 DEFAULT_MAX_HOPS = 8
 MAX_BRANCHES = 4
@@ -355,6 +355,13 @@ class _Walk:
                 return
             main, others = candidates[0], candidates[1:]
             citation = main.citation
+            if not citation.link and depth > 0 and citation.kind != "anonymous" and not main.anonymous \
+                    and names_itself(doc, citation.source, hop.source, hop.kind):
+                # the cited organisation's own page, speaking of itself in the third person
+                hop.extra["speaks_as"] = citation.source
+                self.stop(chain, Origin(hop.source, hop.url, hop.kind, "no-further-attribution"), hop, doc=doc, day=day)
+                self._queue_forks(chain, others)
+                return
             hop.cites = citation
             if others:
                 hop.extra["also_cites"] = [_citation_json(o.citation, evidence=o.match.text) for o in others]
