@@ -103,3 +103,28 @@ def test_a_passive_participle_after_the_subject_is_no_attribution():
                         "The mayor, flanked by officials, said the pool would reopen in 2026.")
     assert [(s, c) for s, c, _ in found] == [("mayor, flanked by officials", "said")] or \
         [c for _, c, _ in found] == ["said"]
+
+
+# ---------------------------------------------------------------- "per X", "the study" linked again, a study page's finding
+
+PET_BLOG = "https://pawprintsdiary.example/posts/walkies-and-long-lives"
+GAZETTE = "https://www.westerbygazette.example/news/2024/06/03/twice-daily-walks-add-years-to-dogs-lives"
+HOLM = "https://www.holm.ac.example/news/2024/05/walks-and-canine-lifespan"
+PAPER = "https://journals.fernleypress.example/cah/10.5555/cah.2024.0099"
+
+
+def test_a_study_named_again_and_linked_then_its_paper(web_warc, tmp_path):
+    data = trace_json("study-named-again", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [PET_BLOG, GAZETTE, HOLM, PAPER]
+    blog, gazette, holm, paper = data["hops"]
+    assert (blog["cites"]["source"], blog["cites"]["cue"]) == ("Westerby Gazette", "per")
+    # "a new study has found" unlinked; "<a>The study</a>, by vets at ..." in the next sentence
+    assert gazette["cites"]["cue"] == "has found" and gazette["cites"]["link"] == HOLM
+    # the finding has no cue; the page is about "new research from" its school, linked by DOI
+    assert holm["cites"]["link"] == PAPER and holm["cites"]["resolved_by"] == "publication-details"
+    assert paper["cites"] is None and data["flags"] == []
+
+
+def test_per_is_a_credit_only_before_a_name():
+    found = _provenance("Fares rose 4 per cent per year, per Transport Focus. Tickets cost £3 per person.")
+    assert [(s, c) for s, c, _ in found] == [("Transport Focus", "per")]

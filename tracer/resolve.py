@@ -360,6 +360,34 @@ def _same_source_linked(doc: Document, attributions: list[Attribution], chosen: 
     return out
 
 
+_DOCUMENT_HEAD = re.compile(
+    r"\b(study|report|survey|paper|poll|research|analysis|review|audit|investigation|inquiry|trial|briefing|dossier|"
+    r"index|census|count|assessment|evaluation)s?\b", re.I)
+
+
+def _document_named_again(doc: Document, chosen: Attribution) -> list[str]:
+    """"..., a major study has found. <a>The study</a>, by scientists at X, ...": a document named
+    by its kind without a link, and linked where the next sentences name it again ("the study",
+    "this report"), in its paragraph or the next."""
+    heads = list(_DOCUMENT_HEAD.finditer(chosen.source_name or ""))
+    here = doc.sentence_at(chosen.start)
+    paragraph = _paragraph_of(doc, chosen.start)
+    if not heads or here is None or paragraph is None:
+        return []
+    noun = heads[-1].group(1).lower()
+    again = re.compile(rf"\b(?:the|this|that|these|its|their)\s+(?:[\w’'-]+\s+){{0,2}}?{noun}s?\b", re.I)
+    for i in range(here + 1, min(here + 3, len(doc.sentences))):
+        s = doc.sentences[i]
+        where = _paragraph_of(doc, s.start)
+        if where is None or where - paragraph > 1:
+            break
+        for link in _links_on(doc, [(s.start, s.end)]):
+            around = doc.text[max(s.start, link.start - 30) : link.end]
+            if again.search(around) and url_key(link.href) != url_key(doc.url):
+                return [link.href]
+    return []
+
+
 def _sentence_of(doc: Document, offset: int) -> tuple[str | None, tuple[int, int] | None]:
     index = doc.sentence_at(offset)
     if index is None:
@@ -449,6 +477,8 @@ def _citation(doc: Document, attributions: list[Attribution], chosen: Attributio
     resolved_by = "link"
     if not links and chosen.kind != "anonymous":
         links = _same_source_linked(doc, attributions, chosen)
+    if not links and chosen.kind == "document":
+        links = _document_named_again(doc, chosen)
     if not links and notes and notes.scholarly and (chosen.kind == "document" or _STUDY.search(chosen.source_name or "")):
         # "according to a study led by engineers at X": the paper, from the publication details
         links = [h for h, _, _ in sorted(notes.scholarly, key=lambda s: not _DOI.search(s[0]))]
@@ -623,6 +653,12 @@ def citations_for_claim(doc: Document, attributions: list[Attribution], matches:
             # "according to a study led by our engineers": the page's own study, published elsewhere
             candidates = [a for a in attributions if _covers(a, (match.start, match.end)) > 0 and a.source_name
                           and (a.kind == "document" or _STUDY.search(a.source_name or "")) and a.kind != "anonymous"][:1]
+            if not candidates:
+                # a page about a study (a press release) states a finding with no cue, after naming the
+                # study it is about ("..., according to new research from X"): that study, whose
+                # publication details the page links
+                candidates = [a for a in attributions if a.start < match.start and a.source_name and a.kind != "anonymous"
+                              and (a.kind == "document" or _STUDY.search(a.source_name or ""))][:1]
         note = _note_citation(doc, match, notes) if notes and notes.notes else None
         if not candidates and note is None:
             note = source_line(doc, match, notes)

@@ -41,7 +41,7 @@ _PARTICIPLES = {
 _COME = frozenset("come comes came".split())
 _APPEAR = frozenset("appear appears appeared feature features featured".split())
 # words the rule needs in a sentence before it looks closer (the cheap pre-filter)
-HINTS = frozenset(_RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out"})
+HINTS = frozenset(_RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out", "per"})
 
 
 class ProvenanceRules(RuleContext):
@@ -114,6 +114,27 @@ class ProvenanceRules(RuleContext):
         q = self.paragraph_of(prev.start)
         begin = self._paragraph_start(q)
         return [(begin if 0 <= begin <= prev.start else prev.start, prev.end)]
+
+    def _per_credit(self, index, toks, used, out):
+        """"..., per the Daily Flare" / "(per Reuters)": a credit like "according to". Only a
+        capitalised name follows: "per cent", "per year", "per head" are units."""
+        n = len(toks)
+        for i in range(n - 1):
+            if toks[i].low != "per" or toks[i].quoted or i in used or toks[i].text != "per":
+                continue
+            k = i + 1
+            if toks[k].low in ("the", "a", "an") and k + 1 < n:
+                k += 1
+            if not toks[k].text[:1].isupper() or toks[k].low in ("cent",):
+                continue
+            src_end = np_forward(toks, i + 1)
+            if src_end <= k:
+                continue
+            content = self._content_around(index, toks, i, src_end)
+            if not content:
+                continue
+            used.update(range(i, src_end))
+            yield Found([(toks[i + 1].start, toks[src_end - 1].end)], [(toks[i].start, toks[i].end)], content, index)
 
     def _provenance(self, index, toks, used, out):
         if out or not any(t.low in HINTS or t.low == "according" for t in toks):
