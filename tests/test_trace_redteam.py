@@ -128,3 +128,40 @@ def test_a_study_named_again_and_linked_then_its_paper(web_warc, tmp_path):
 def test_per_is_a_credit_only_before_a_name():
     found = _provenance("Fares rose 4 per cent per year, per Transport Focus. Tickets cost £3 per person.")
     assert [(s, c) for s, c, _ in found] == [("Transport Focus", "per")]
+
+
+# ---------------------------------------------------------------- a post's credit line; "in a statement posted by X"
+
+BOARD = "https://board.dunholtlife.example/threads/4471"
+NEWS = "https://www.dunholtnews.example/transport/tram-extension-approved"
+AUTHORITY = "https://www.dunholt-transport.example/news/lowfield-extension-decision"
+
+
+def test_a_post_credits_its_story_on_a_line_of_its_own(web_warc, tmp_path):
+    data = trace_json("post-credit", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [BOARD, NEWS, AUTHORITY]
+    board, news, authority = data["hops"]
+    assert (board["cites"]["source"], board["cites"]["cue"], board["cites"]["resolved_by"]) == \
+        ("Dunholt Evening News", "via", "credit-line")
+    assert news["cites"]["cue"] == "in a statement posted by" and news["cites"]["source"] == "Dunholt Transport Authority"
+    assert authority["cites"] is None and data["flags"] == []
+
+
+def test_a_post_credit_covers_its_own_post_only():
+    from pathlib import Path
+
+    from tracer.models import ClaimMatch, Document
+    from tracer.resolve import page_notes, post_credit
+
+    html = (Path(__file__).resolve().parent.parent / "fixtures/web/post-credit/pages/board.html").read_text()
+    notes = page_notes(html, BOARD)
+    assert [(h, n, c) for h, n, c, _ in notes.post_credits] == [
+        (NEWS, "Dunholt Evening News", "via"),
+        ("https://www.dunholtnews.example/weather/snow-warning", "Evening News weather desk", "Source:")]
+    snow = "Heavy snow is expected on the hills tonight, so leave the car at home."
+    doc = Document(url=BOARD, title="", text=snow)
+    found = post_credit(doc, ClaimMatch(0, 0, len(snow), snow, 0.9), notes)
+    assert found.citation.link.endswith("/weather/snow-warning")
+    other = "Parking on Lowfield Road will be free in April."
+    doc = Document(url=BOARD, title="", text=other)
+    assert post_credit(doc, ClaimMatch(0, 0, len(other), other, 0.9), notes) is None

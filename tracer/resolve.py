@@ -661,7 +661,7 @@ def citations_for_claim(doc: Document, attributions: list[Attribution], matches:
                               and (a.kind == "document" or _STUDY.search(a.source_name or ""))][:1]
         note = _note_citation(doc, match, notes) if notes and notes.notes else None
         if not candidates and note is None:
-            note = source_line(doc, match, notes)
+            note = source_line(doc, match, notes) or post_credit(doc, match, notes)
         if not candidates and note is None:
             continue
         if best_score is None:
@@ -847,6 +847,9 @@ class PageNotes:
     # names the page credits for the story: its byline ("By Global Wire", "Ruth Ferrell, Nordic
     # Press Agency") and reporting credits ("Reporting by X"), as (name, cue, line, href or None)
     bylines: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    # a post's own credit line ("Source: <a>X</a>", "via <a>X</a>" on a line of its own inside a
+    # forum post or an aggregator's item), as (href, name, cue, the post's text)
+    post_credits: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def _element_text(el) -> str:
@@ -937,7 +940,64 @@ def page_notes(html: str | bytes | None, url: str) -> PageNotes:
         found.source_line = (outward[0] if outward else None, name, text[: m.start("name")].strip())
         break
     found.bylines = _bylines(root, absolute)
+    found.post_credits = _post_credits(body if body is not None else root, absolute, url)
     return found
+
+
+_POST_CREDIT = re.compile(r"^\s*(?:(?:sources?|via|h/t|hat\s+tip|credit)\s*[:\-–—]|via\s|h/t\s)\s*(?P<name>\S.{0,120})$", re.I)
+
+
+def _post_credits(root, absolute, url: str) -> list[tuple[str, str, str, str]]:
+    """Credit lines inside a post: a line of its own, between line breaks, that names and links
+    where the post's story comes from ("Source: <a>Brindle Bugle</a>", "via <a>X</a>")."""
+    out = []
+    for el in root.iter("div", "p", "td", "blockquote", "li", "dd"):
+        if el.find("br") is None or any(c.tag in ("p", "div", "li", "table") for c in el):
+            continue
+        lines: list[list] = [[]]  # each line: its text pieces and links
+        pieces = [el.text or ""]
+        for child in el:
+            if child.tag == "br":
+                pieces.append("\n")
+            elif isinstance(child.tag, str):
+                pieces.append(child)
+            pieces.append(child.tail or "")
+        for piece in pieces:
+            if isinstance(piece, str):
+                parts = piece.split("\n")
+                lines[-1].append(parts[0])
+                for part in parts[1:]:
+                    lines.append([part])
+            else:
+                lines[-1].append(piece)
+        post = _element_text(el)
+        for line in lines:
+            text = re.sub(r"\s+", " ", "".join(p if isinstance(p, str) else _element_text(p) for p in line)).strip()
+            m = _POST_CREDIT.match(text) if len(text) <= 140 else None
+            if m is None:
+                continue
+            hrefs = [absolute(a.get("href")) for p in line if not isinstance(p, str)
+                     for a in ([p] if p.tag == "a" else p.iter("a"))]
+            hrefs = [h for h in hrefs if h and not navigation_reason(h, "", url)]
+            if hrefs:
+                out.append((hrefs[0], m.group("name").strip(" ."), text[: m.start("name")].strip(), post))
+    return out
+
+
+def post_credit(doc: Document, match: ClaimMatch, notes: PageNotes | None) -> Candidate | None:
+    """A post that credits its story on a line of its own ("Source: <a>X</a>") cites X for
+    every claim the post makes (on a forum or an aggregator: the post, not the page)."""
+    if notes is None or not notes.post_credits or not match.text:
+        return None
+    said = re.sub(r"\s+", " ", match.text).strip()
+    for href, name, cue, post in notes.post_credits:
+        if said and said in post:
+            sentence, span = _sentence_of(doc, match.start)
+            kind = canonical_source(name)[1] if name else "unknown"
+            citation = Citation(source=clean_name(name) or name, kind=kind, cue=cue or None, link=href,
+                                sentence=sentence, sentence_span=span, resolved_by="credit-line")
+            return Candidate(citation, match, None)
+    return None
 
 
 _BYLINE_HINT = re.compile(r"byline|author|credit|contributor|reporter", re.I)

@@ -41,7 +41,10 @@ _PARTICIPLES = {
 _COME = frozenset("come comes came".split())
 _APPEAR = frozenset("appear appears appeared feature features featured".split())
 # words the rule needs in a sentence before it looks closer (the cheap pre-filter)
-HINTS = frozenset(_RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out", "per"})
+# "..., in a post by X" / "..., in a statement from X": where the words were published
+_MEDIA = frozenset("""post posts blog blogpost statement tweet video letter email message newsletter update notice
+    announcement release bulletin interview podcast filing thread broadcast""".split())
+HINTS = frozenset(_RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out", "per"} | _MEDIA)
 
 
 class ProvenanceRules(RuleContext):
@@ -135,6 +138,36 @@ class ProvenanceRules(RuleContext):
                 continue
             used.update(range(i, src_end))
             yield Found([(toks[i + 1].start, toks[src_end - 1].end)], [(toks[i].start, toks[i].end)], content, index)
+
+    def _in_medium_by(self, index, toks, used, out):
+        """"..., in a post by the Residents' Association" / "..., in a statement from X": the
+        clause before it is X's, published in that medium."""
+        n = len(toks)
+        for i in range(1, n - 3):
+            if toks[i].low not in ("in", "on") or toks[i].quoted or i in used or toks[i - 1].text != ",":
+                continue
+            j = i + 1
+            if toks[j].low in ("a", "an", "the", "its", "their", "his", "her"):
+                j += 1
+            k = j
+            while k < n and k - j < 3 and toks[k].low not in _MEDIA and toks[k].text not in ",.;":
+                k += 1  # "a Facebook post", "a short video"
+            if k + 2 >= n or toks[k].low not in _MEDIA:
+                continue
+            by = k + 1
+            if toks[by].low in ("posted", "published", "issued", "released", "sent", "shared") and by + 1 < n:
+                by += 1
+            if toks[by].low not in ("by", "from"):
+                continue
+            src_start = by + 1
+            src_end = np_forward(toks, src_start)
+            if src_end <= src_start or not any(t.text[:1].isupper() for t in toks[src_start:src_end]):
+                continue
+            content = self._content_around(index, toks, i, src_end)
+            if not content:
+                continue
+            used.update(range(i, src_end))
+            yield Found([(toks[src_start].start, toks[src_end - 1].end)], [(toks[i].start, toks[by].end)], content, index)
 
     def _provenance(self, index, toks, used, out):
         if out or not any(t.low in HINTS or t.low == "according" for t in toks):
