@@ -165,3 +165,41 @@ def test_a_post_credit_covers_its_own_post_only():
     other = "Parking on Lowfield Road will be free in April."
     doc = Document(url=BOARD, title="", text=other)
     assert post_credit(doc, ClaimMatch(0, 0, len(other), other, 0.9), notes) is None
+
+
+# ---------------------------------------------------------------- a vague summary beside a named item; figures who are people
+
+LIVE = "https://www.coastsport.example/live/2024/09/16/transfer-day-live"
+ECHO = "https://www.bayecho.example/sport/vik-poised-for-harbour-job-7781"
+
+
+def test_a_source_with_no_name_and_no_link_gives_way_to_the_named_linked_one(web_warc, tmp_path):
+    data = trace_json("live-summary", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [LIVE, ECHO]
+    assert data["hops"][0]["cites"]["source"] == "Bay Echo"
+    assert all(c["source"] != "weekend reports" for c in data["hops"][0].get("also_cites", []))
+    # "senior club figures have told the Echo": people the page does not name
+    assert data["flags"] == ["anonymous-source"] and data["origin"]["reason"] == "anonymous-source"
+    assert data["branches"] == []
+
+
+def test_senior_figures_are_people_and_official_figures_are_numbers():
+    from tracer.attribution.sources import canonical_source
+    assert canonical_source("senior club figures")[1] == "anonymous"
+    assert canonical_source("a leading party figure")[1] == "anonymous"
+    assert canonical_source("official figures")[1] == "document"
+
+
+def test_a_chain_found_by_lookup_ranks_below_one_the_pages_link():
+    from tracer.models import Hop, Origin
+    from tracer.trace import _Chain, _Step
+
+    def chain(reason, lookup):
+        hop = Hop(depth=1, url="https://a.example/x", source="A", kind="outlet", evidence="e", match_score=0.7)
+        return _Chain(branch=1, steps=[_Step(hop, 1)], origin=Origin("A", hop.url, "outlet", reason),
+                      lookup={"url": hop.url} if lookup else None)
+
+    linked_anonymous = chain("anonymous-source", lookup=False)
+    looked_up_origin = chain("no-further-attribution", lookup=True)
+    assert linked_anonymous.support() >= looked_up_origin.support()
+    assert chain("no-further-attribution", lookup=False).support() > linked_anonymous.support()

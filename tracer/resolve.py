@@ -687,6 +687,12 @@ def citations_for_claim(doc: Document, attributions: list[Attribution], matches:
                    candidate.citation.link and candidate.citation.link == c.citation.link for c in out):
                 continue
             out.append(candidate)
+    # "according to overnight reports" (a live page's summary) beside the item that names and
+    # links the report: a source with neither a name nor a link is no source of its own
+    vague = [c for c in out if c.attribution is not None and not c.citation.link and c.citation.kind != "anonymous"
+             and c.citation.source and not re.search(r"[A-Z0-9]", c.citation.source)]
+    if vague and any(c.citation.link for c in out):
+        out = [c for c in out if c not in vague]
     return out
 
 

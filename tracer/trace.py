@@ -159,7 +159,10 @@ class _Chain:
     def support(self) -> tuple:
         reason = self.origin.reason if self.origin else None
         carried = [s.hop.match_score for s in self.path if s.hop.evidence]
-        return (_OUTCOME_RANK.get(reason, 0), len(carried), sum(carried) / len(carried) if carried else 0.0)
+        rank = _OUTCOME_RANK.get(reason, 0)
+        if self.lookup or any("lookup" in s.hop.extra for s in self.steps):
+            rank -= 1  # a source tracer had to look up is a guess beside one the pages link
+        return (rank, len(carried), sum(carried) / len(carried) if carried else 0.0)
 
 
 @dataclass

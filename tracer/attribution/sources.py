@@ -162,6 +162,9 @@ def _kind(words: list[str], lows: list[str]) -> str:
     if joined in lx.OUTLET_NAMES or _has_outlet_phrase(lows) or any(w in lx.OUTLET_NAMES and words[i][:1].isupper() and (len(w) > 3 or words[i].isupper()) for i, w in enumerate(lows)):
         if head_low not in lx.DOCUMENT_WORDS and head_low not in lx.PERSON_WORDS and head_low not in lx.ANONYMOUS_WORDS and head_low not in _NOT_OUTLET_HEADS:
             return "outlet"
+    if head_low in ("figure", "figures") and head and any(w in _PEOPLE_FIGURES for w in lows[:head]):
+        # "senior government figures", "a leading party figure": people, not numbers
+        return "person" if _has_person_name(words, lows, head) else "anonymous"
     if head_low in lx.DOCUMENT_WORDS:
         return "document"
     named = any(w[:1].isupper() for w in words[1:] if w.lower() not in lx.ORGANISATION_WORDS) or (words and words[0][:1].isupper() and lows[0] not in lx.DETERMINERS)
@@ -189,6 +192,9 @@ def _kind(words: list[str], lows: list[str]) -> str:
         return "organisation"
     return "unknown"
 
+
+# Modifiers that make "figures" people ("senior government figures"), not numbers.
+_PEOPLE_FIGURES = frozenset("senior leading prominent high-ranking high-profile influential well-placed veteran powerful respected".split())
 
 # Heads that make "the Post Office", "the Times Council" an organisation, not an outlet.
 _NOT_OUTLET_HEADS = frozenset("office ministry department council committee court bank university school hospital police party".split())
