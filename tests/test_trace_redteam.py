@@ -203,3 +203,18 @@ def test_a_chain_found_by_lookup_ranks_below_one_the_pages_link():
     looked_up_origin = chain("no-further-attribution", lookup=True)
     assert linked_anonymous.support() >= looked_up_origin.support()
     assert chain("no-further-attribution", lookup=False).support() > linked_anonymous.support()
+
+
+def test_a_measure_is_no_source():
+    from tracer.models import ClaimMatch, Document
+    from tracer.page import read_page
+    from tracer.resolve import attributions_for_claim
+
+    html = ("<html><body><article><p>Drivers with long journeys were twice as likely to report back pain, "
+            "a survey found.</p><p>Those who drove for more than 90 minutes a day reported far more aches "
+            "than those with short trips.</p></article></body></html>")
+    doc, attributions = read_page(html, "https://clinic.example/news/drivers", "text/html")
+    said = "Those who drove for more than 90 minutes a day reported far more aches than those with short trips."
+    start = doc.text.index(said)
+    names = [a.source_name for a in attributions_for_claim(doc, attributions, ClaimMatch(1, start, start + len(said), said, 0.8))]
+    assert not any(n and n.startswith("90 minutes") for n in names)

@@ -222,6 +222,13 @@ def _heading_like(text: str) -> bool:
     return 0 < len(text.split()) <= 16 and "\n" not in text and not text.endswith((".", "”", "\"", ":", ";", ","))
 
 
+# "those who travelled for more than 60 minutes each way reported ...": a measure is no source
+_MEASURE = re.compile(
+    r"^\s*(?:(?:more|less|fewer)\s+than\s+|over\s+|under\s+|about\s+|around\s+|up\s+to\s+|at\s+least\s+)?[\d.,]+\s*"
+    r"(?:%|per\s*cent|percent|minutes?|hours?|days?|weeks?|months?|years?|miles?|km|kilomet\w*|met\w*|kg|kilos?|"
+    r"tonnes?|pounds?|dollars?|euros?|litres?)(?![A-Za-z])", re.I)
+
+
 def attributions_for_claim(doc: Document, attributions: list[Attribution], match: ClaimMatch) -> list[Attribution]:
     """Attributions behind a claim match, best first: covering its text, then next to it.
 
@@ -232,7 +239,8 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
     from ("Official figures published on Thursday by X show ...").
     """
     span = (match.start, match.end)
-    attributions = [a for a in attributions if not _speaks_for_page(doc, a) and not is_label(doc, a)]
+    attributions = [a for a in attributions if not _speaks_for_page(doc, a) and not is_label(doc, a)
+                    and not _MEASURE.match(a.source_name or "")]
     covering = [a for a in attributions if _covers(a, span) > 0 and a.source_name]
     if covering:
         # the outer attribution is who the page got it from ("according to Reuters, a report says")
