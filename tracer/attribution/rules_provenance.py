@@ -125,6 +125,8 @@ class ProvenanceRules(RuleContext):
         for i in range(n - 1):
             if toks[i].low != "per" or toks[i].quoted or i in used or toks[i].text != "per":
                 continue
+            if i > 0 and toks[i - 1].text not in (",", "(", "—", "–", ";"):
+                continue  # a credit stands apart ("..., per X", "(per X)"); "per Torino" in Italian does not
             k = i + 1
             if toks[k].low in ("the", "a", "an") and k + 1 < n:
                 k += 1
