@@ -163,11 +163,22 @@ class _ConnectionMixin:
         return sock
 
 
+class _PoolMixin:
+    """Every request goes out on a fresh connection (it says ``Connection: close``): none is put
+    back in the pool. A server that closes as asked but without saying so in its response would
+    otherwise leave a dead connection there, and the next request would die on it."""
+
+    def _put_conn(self, conn) -> None:
+        if conn is not None:
+            conn.close()
+        super()._put_conn(None)
+
+
 def _make_adapter(refuse_private: bool) -> HTTPAdapter:
     http_conn = type("TracerHTTPConnection", (_ConnectionMixin, HTTPConnection), {"refuse_private": refuse_private})
     https_conn = type("TracerHTTPSConnection", (_ConnectionMixin, HTTPSConnection), {"refuse_private": refuse_private})
-    http_pool = type("TracerHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn})
-    https_pool = type("TracerHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn})
+    http_pool = type("TracerHTTPPool", (_PoolMixin, HTTPConnectionPool), {"ConnectionCls": http_conn})
+    https_pool = type("TracerHTTPSPool", (_PoolMixin, HTTPSConnectionPool), {"ConnectionCls": https_conn})
 
     class TracerAdapter(HTTPAdapter):
         def init_poolmanager(self, *args, **kwargs):
