@@ -15,6 +15,7 @@ def _psl():
     return PublicSuffixList()  # ships its own list: no download at run time
 
 
+@lru_cache(maxsize=65536)  # pure, and asked of the same few thousand links again and again by sources
 def registered_domain(url_or_host: str) -> str | None:
     host = urlsplit(url_or_host).hostname if "/" in url_or_host else url_or_host
     if not host:
@@ -26,10 +27,15 @@ def registered_domain(url_or_host: str) -> str | None:
         return host
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return _NOT_KEY.sub("", text.lower())
 
 
+@lru_cache(maxsize=65536)
 def domain_matches_source(url: str, source_name: str | None) -> bool:
     """Does a link's registered domain belong to the named source ("Reuters" -> reuters.com)?"""
     if not source_name:
