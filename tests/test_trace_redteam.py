@@ -218,3 +218,27 @@ def test_a_measure_is_no_source():
     start = doc.text.index(said)
     names = [a.source_name for a in attributions_for_claim(doc, attributions, ClaimMatch(1, start, start + len(said), said, 0.8))]
     assert not any(n and n.startswith("90 minutes") for n in names)
+
+
+# ---------------------------------------------------------------- a wire's dateline on a copy
+
+COPY = "https://www.tarnwickpost.example/local/ferry-timetable-cut"
+VESTPRESS = "https://www.vestpress.example/en/2024/06/02/tarnwick-ferry-to-cut-crossings"
+NOTICE = "https://www.islaferries.example/notices/summer-timetable-2024"
+
+
+def test_a_dateline_credit_on_a_copy_is_where_the_story_came_from(web_warc, tmp_path):
+    warc = str(web_warc("dateline-copy"))
+    db = str(tmp_path / "dateline.db")
+    assert CliRunner().invoke(cli, ["index", warc, "--db", db]).exit_code == 0
+    web = load_web("dateline-copy")
+    result = CliRunner().invoke(cli, ["trace", web.start_url, "--claim", web.claim, "--archive", warc, "--offline",
+                                      "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [h["url"] for h in data["hops"]] == [COPY, VESTPRESS, NOTICE]
+    copy, wire, _ = data["hops"]
+    # not "the ferry company said" (unlinked on the copy): the agency the dateline names, looked up
+    assert (copy["cites"]["source"], copy["cites"]["resolved_by"]) == ("Vestpress", "lookup")
+    # on the agency's own page its dateline is its own: the company's linked notice is the source
+    assert wire["cites"]["link"] == NOTICE

@@ -229,6 +229,15 @@ _MEASURE = re.compile(
     r"tonnes?|pounds?|dollars?|euros?|litres?)(?![A-Za-z])", re.I)
 
 
+_DATELINE_CUE = re.compile(r"^\(\s*[^()]{2,60}\)\s*[-—–:]$")
+
+
+def _is_dateline(doc: Document, attribution: Attribution) -> bool:
+    """A wire's dateline credit opening a paragraph: "PLACE, May 3 (Agency) –"."""
+    cue = " ".join(doc.text[s:e] for s, e in attribution.cue).strip()
+    return attribution.kind == "outlet" and bool(_DATELINE_CUE.match(cue))
+
+
 def attributions_for_claim(doc: Document, attributions: list[Attribution], match: ClaimMatch) -> list[Attribution]:
     """Attributions behind a claim match, best first: covering its text, then next to it.
 
@@ -243,8 +252,10 @@ def attributions_for_claim(doc: Document, attributions: list[Attribution], match
                     and not _MEASURE.match(a.source_name or "")]
     covering = [a for a in attributions if _covers(a, span) > 0 and a.source_name]
     if covering:
-        # the outer attribution is who the page got it from ("according to Reuters, a report says")
-        covering.sort(key=lambda a: (a.parent is not None, a.kind == "anonymous", -_covers(a, span)))
+        # the outer attribution is who the page got it from ("according to Reuters, a report says");
+        # a wire's dateline credit ("HARTFELL, May 3 (Nordpress) –") on another outlet's page is
+        # where the whole story came from, "the airline said" in it included
+        covering.sort(key=lambda a: (not _is_dateline(doc, a), a.parent is not None, a.kind == "anonymous", -_covers(a, span)))
         return covering
     paragraph = _paragraph_of(doc, match.start)
     here = doc.sentence_at(match.start)
