@@ -242,3 +242,30 @@ def test_a_dateline_credit_on_a_copy_is_where_the_story_came_from(web_warc, tmp_
     assert (copy["cites"]["source"], copy["cites"]["resolved_by"]) == ("Vestpress", "lookup")
     # on the agency's own page its dateline is its own: the company's linked notice is the source
     assert wire["cites"]["link"] == NOTICE
+
+
+# ---------------------------------------------------------------- a press release's notes to editors
+
+RELEASE = "https://www.gov.example/news/cycle-lanes-record"
+DATA = "https://stats.example/releases/cycle-lane-length-2024"
+
+
+def test_figures_a_release_attributes_to_no_one_come_from_its_notes_to_editors():
+    from tracer.claims.match import find_claim
+    from tracer.page import read_page
+    from tracer.resolve import citations_for_claim, page_notes
+
+    html = f"""<html><head><title>Cycle lanes record - GOV</title></head><body><main><h1>Cycle lanes record</h1>
+    <p>Protected cycle lanes now stretch 1,240 kilometres, up from 980 kilometres a year ago.</p>
+    <p>The transport minister said: "We are building the network people asked for."</p>
+    <p>The parking grant now claimed by 12,000 riders will be extended.</p>
+    <h2>Notes to editors</h2>
+    <ol><li>The figures are from <a href="{DATA}">Cycle Lane Length Statistics 2024</a>, published by the Statistics Office.</li></ol>
+    </main></body></html>"""
+    doc, attributions = read_page(html, RELEASE, "text/html")
+    # "now claimed by 12,000 riders": a passive participle, not a cue of "The parking grant"
+    assert not any("parking grant" in (a.source_name or "") for a in attributions)
+    matches = find_claim(doc, "Protected cycle lanes have grown to 1,240 km from 980 km last year")
+    found = citations_for_claim(doc, attributions, matches, notes=page_notes(html, RELEASE))
+    assert found and found[0].citation.link == DATA
+    assert found[0].citation.source == "Cycle Lane Length Statistics 2024"

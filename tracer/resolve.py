@@ -407,6 +407,38 @@ def _document_named_again(doc: Document, chosen: Attribution) -> list[str]:
     return []
 
 
+_DATA_HEAD = re.compile(r"\b(?:figures|statistics|data|numbers|estimates)\b", re.I)
+_FIGURES_FROM = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:the|these|those|all)\s+(?:[\w-]+\s+){0,2}?(?:figures|statistics|data|numbers|estimates)\b", re.I)
+
+
+def _figures_note(doc: Document, attributions: list[Attribution]) -> Attribution | None:
+    """"The figures are from <a>X</a>, published by Y" (a press release's notes to editors): the
+    linked source of the page's figures."""
+    for a in attributions:
+        where = doc.sentence_at(a.source[0][0]) if a.source else None
+        if a.kind != "anonymous" and where is not None and _FIGURES_FROM.match(doc.sentence_text(where)) \
+                and any(url_key(l.href) != url_key(doc.url) for l in _links_on(doc, a.source)):
+            return a
+    return None
+
+
+def _figures_sourced_elsewhere(doc: Document, attributions: list[Attribution], chosen: Attribution) -> list[str]:
+    """"New statistics published today show ..." with no link, and "The figures are from <a>X</a>"
+    in the page's notes to editors: the statistics are those the notes link."""
+    if not _DATA_HEAD.search(chosen.source_name or ""):
+        return []
+    for a in attributions:
+        if a is chosen or a.kind == "anonymous":
+            continue
+        where = doc.sentence_at(a.source[0][0]) if a.source else None
+        if where is None or not _FIGURES_FROM.match(doc.sentence_text(where)):
+            continue
+        links = [l.href for l in _links_on(doc, a.source) if url_key(l.href) != url_key(doc.url)]
+        if links:
+            return links[:1]
+    return []
+
+
 def _sentence_of(doc: Document, offset: int) -> tuple[str | None, tuple[int, int] | None]:
     index = doc.sentence_at(offset)
     if index is None:
@@ -497,7 +529,7 @@ def _citation(doc: Document, attributions: list[Attribution], chosen: Attributio
     if not links and chosen.kind != "anonymous":
         links = _same_source_linked(doc, attributions, chosen)
     if not links and chosen.kind == "document":
-        links = _document_named_again(doc, chosen)
+        links = _document_named_again(doc, chosen) or _figures_sourced_elsewhere(doc, attributions, chosen)
     if not links and notes and notes.scholarly and (chosen.kind == "document" or _STUDY.search(chosen.source_name or "")):
         # "according to a study led by engineers at X": the paper, from the publication details
         links = [h for h, _, _ in sorted(notes.scholarly, key=lambda s: not _DOI.search(s[0]))]
@@ -681,6 +713,10 @@ def citations_for_claim(doc: Document, attributions: list[Attribution], matches:
         note = _note_citation(doc, match, notes) if notes and notes.notes else None
         if not candidates and note is None:
             note = source_line(doc, match, notes) or post_credit(doc, match, notes)
+        if not candidates and note is None and re.search(r"\d", match.text or ""):
+            # a figure the text attributes to no one, and "The figures are from <a>X</a>" in the notes
+            sourced = _figures_note(doc, attributions)
+            candidates = [sourced] if sourced is not None else []
         if not candidates and note is None:
             continue
         if best_score is None:

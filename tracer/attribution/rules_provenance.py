@@ -94,7 +94,7 @@ class ProvenanceRules(RuleContext):
             return j + 4
         if j + 1 < n and toks[j].low == "according" and toks[j + 1].low == "to":
             return j + 2
-        if j + 1 < n and toks[j].low in ("from", "in") and toks[j + 1].low in ("a", "an", "the"):
+        if j + 1 < n and toks[j].low in ("from", "in") and (toks[j + 1].low in ("a", "an", "the") or toks[j + 1].text[:1].isupper()):
             return j + 1  # "The figures are from a survey by X"
         if j + 2 < n and toks[j].low == "set" and toks[j + 1].low == "out" and toks[j + 2].low == "in":
             return j + 3

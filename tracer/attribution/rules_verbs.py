@@ -147,9 +147,10 @@ class VerbRules(RuleContext):
             ):
                 continue  # "a group called Black Votes Matter" names it; "called off the deal"
             found = self._inverted(index, toks, i, used) or self._forward(index, toks, i, used)
-            if found is not None and i > 0 and toks[i - 1].text == "," and i + 1 < n and toks[i + 1].low == "by" \
+            if found is not None and i > 0 and i + 1 < n and toks[i + 1].low == "by" \
                     and found.source and found.source[-1][1] <= toks[i - 1].start:
-                continue  # "Crews, supported by the rescue team, saved ...": a passive participle describes the subject
+                continue  # "Crews, supported by the rescue team, saved ...", "a grant now claimed by 61,000 households":
+                # a passive participle: the subject before it is not who speaks
             if found is not None:
                 yield found
         # participles hang on the subject of an attribution found before them
