@@ -47,6 +47,7 @@ def _norm(text: str) -> str:
 
 _MODALS = frozenset(("may", "might", "could"))
 _AUXILIARY = frozenset("have has be been not also well still even".split())
+_FIGURE_NEXT = re.compile(r"\s+(?:at\s+)?[$€£¥]?\d")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -57,6 +58,8 @@ def _hedges(text: str, about: frozenset[str] | None = None) -> set[str]:
     found = set()
     for m in _HEDGE.finditer(text):  # "May" with a capital is a month or a name, not a hedge
         word = m.group(1)
+        if _FIGURE_NEXT.match(text, m.end()):
+            continue  # "an estimated 58,300", "around 40": a figure's qualifier, compared with the figure
         if about is not None and word in _MODALS:
             after = [w for w in _WORDS.findall(text[m.end():m.end() + 60].lower()) if w not in _AUXILIARY][:1]
             if not after or not (keys(after[0]) & about):
@@ -73,6 +76,12 @@ def _around(text: str, sentence: str, chars: int = 600) -> str:
     return text[max(0, at - chars): at + len(sentence) + chars]
 
 
+def _kin(a: Quantity, b: Quantity) -> bool:
+    """Could two figures of matched sentences be one measure? Within a factor of three, or two
+    shares (a percentage is bounded: 60% and 16% of the same people are one figure changed)."""
+    return same_kind(a, b) or (a.unit == b.unit == "%")
+
+
 def _stated(figure: Quantity, among: list[Quantity]) -> bool:
     return any(compatible(figure, other) for other in among if same_kind(figure, other))
 
@@ -85,17 +94,18 @@ def figure_drift(claim: str, here: str, upstream: str, *, here_text: str = "",
     changed, and a source figure that the citing page also states near its own (``here_text``)
     was not replaced: two sentences that split a finding differently are not drift."""
     changed = []
-    up = claim_figures(claim, upstream) if quantities(claim) else quantities(upstream)
+    wanted = [w for w in quantities(claim) if not w.soft]
+    up = [u for u in quantities(upstream) if not u.soft and (not wanted or any(_kin(w, u) for w in wanted))]
     up_near = quantities(_around(upstream_text, upstream)) if upstream_text else []
     here_near = quantities(_around(here_text, here)) if here_text else []
     for q in claim_figures(claim, here):
         if _stated(q, up_near):
             continue
-        kin = [u for u in up if same_kind(q, u) and not _stated(u, here_near)]
-        if not kin and any(same_kind(q, u) for u in up):  # the figure it changed may sit in a next sentence
-            kin = [u for u in up_near if same_kind(q, u) and not _stated(u, here_near)]
+        kin = [u for u in up if _kin(q, u) and not _stated(u, here_near)]
+        if not kin and any(_kin(q, u) for u in up):  # the figure it changed may sit in a next sentence
+            kin = [u for u in up_near if _kin(q, u) and not _stated(u, here_near)]
         if not kin:
-            if not [u for u in up if same_kind(q, u)] and quantities(claim) \
+            if not [u for u in up if _kin(q, u)] and quantities(claim) \
                     and not any(u.unit == q.unit for u in quantities(upstream)):
                 changed.append((q, None))
             continue
