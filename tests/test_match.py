@@ -92,6 +92,15 @@ def test_a_denied_claim_is_found_but_marked_not_the_claim():
     assert found.mismatch == ["negation: the page says the opposite of the claim"]
 
 
+def test_stopping_something_is_its_negation():
+    doc = extract_document(page("The Kelby swimming pool is going to stop opening on Sundays from January."),
+                           "https://a.example/pool")
+    (found,) = find_claim(doc, "From January the Kelby pool won't be open on Sundays any more")
+    assert found.mismatch == []  # "stop opening" says what "won't be open" says
+    (denied,) = find_claim(doc, "From January the Kelby pool will be open on Sundays")
+    assert denied.mismatch == ["negation: the page says the opposite of the claim"]
+
+
 def test_a_claim_split_over_two_sentences_is_found_as_a_pair():
     doc = extract_document(page(
         "The harbour board signed the dredging contract in March. It will pay Seabed Works €3.5 million for the job."

@@ -47,7 +47,6 @@ def _norm(text: str) -> str:
 
 _MODALS = frozenset(("may", "might", "could"))
 _AUXILIARY = frozenset("have has be been not also well still even".split())
-_FIGURE_NEXT = re.compile(r"\s+(?:at\s+)?[$€£¥]?\d")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -58,8 +57,6 @@ def _hedges(text: str, about: frozenset[str] | None = None) -> set[str]:
     found = set()
     for m in _HEDGE.finditer(text):  # "May" with a capital is a month or a name, not a hedge
         word = m.group(1)
-        if _FIGURE_NEXT.match(text, m.end()):
-            continue  # "an estimated 58,300", "around 40": a figure's qualifier, compared with the figure
         if about is not None and word in _MODALS:
             after = [w for w in _WORDS.findall(text[m.end():m.end() + 60].lower()) if w not in _AUXILIARY][:1]
             if not after or not (keys(after[0]) & about):

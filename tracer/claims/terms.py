@@ -39,6 +39,9 @@ STOPWORDS = frozenset(_SNOWBALL_STOP.split()) | frozenset(_REPORTING.split())
 
 # Words that turn a statement into its negation (a closed class of English function words).
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
+# Cessative verbs: before a gerund they deny it from then on ("will stop opening" = "won't be open").
+CESSATIVES = frozenset("stop stops stopped stopping cease ceases ceased ceasing quit quits quitting halt halts "
+                       "halted halting discontinue discontinues discontinued discontinuing".split())
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+(?=[\"“‘(]*[A-Z0-9])")
 _BREAK = re.compile(r"[,.;:!?()\[\]—–]")
@@ -93,6 +96,7 @@ def terms(text: str) -> Terms:
     negated: set[str] = set()
     negations = 0
     pending = False  # a negation waiting for the content word it denies ("no cases", "did not steal")
+    ceasing = False  # the last content word was a cessative verb ("stop", "ceased")
     last = 0
     for token, start in _tokens(text):
         if pending and _BREAK.search(text, last, start):
@@ -110,6 +114,10 @@ def terms(text: str) -> Terms:
         if pending:
             negated |= k
             pending = False
+        elif ceasing and low.endswith("ing"):
+            negated |= k
+            negations += 1
+        ceasing = low in CESSATIVES
         name = token[0].isupper() and (start > 0 or token.isupper())
         first = min(k)
         weight = 2.0 if name else 1.0
