@@ -7,6 +7,7 @@ import json
 
 from click.testing import CliRunner
 
+from trace_webs import trace_web
 from tracer import store, trace
 from tracer.cli import cli
 from tracer.fixtures import load_web
@@ -16,12 +17,6 @@ def run_json(*args: str) -> dict:
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output + result.stderr
     return json.loads(result.stdout)
-
-
-def trace_web(name: str, web_warc, tmp_path, claim: str | None = None, start: str | None = None, *more: str) -> dict:
-    web = load_web(name)
-    return run_json("trace", start or web.start_url, "--claim", claim or web.claim, "--archive", str(web_warc(name)),
-                    "--offline", "--format", "json", "--db", str(tmp_path / f"{name}.db"), *more)
 
 
 def chain(data: dict) -> list[tuple]:
@@ -66,7 +61,7 @@ def test_wire_chain_of_four_hops_through_a_dateline(web_warc, tmp_path):
 
 
 def test_wire_chain_stops_at_the_hop_limit(web_warc, tmp_path):
-    data = trace_web("wire-chain", web_warc, tmp_path, None, None, "--max-hops", "2")
+    data = trace_web("wire-chain", web_warc, tmp_path, "--max-hops", "2")
     assert [h["source"] for h in data["hops"]] == ["Pulse Digest", "Bayside Gazette"]
     assert data["origin"] == {"name": "Bayside Gazette", "url": GAZETTE, "kind": "outlet", "reason": "max-hops"}
     # the citation not followed is still recorded on the last hop
@@ -111,7 +106,7 @@ def test_link_on_the_verb_reported(web_warc, tmp_path):
 
 
 def test_anonymous_sources_end_the_chain_at_the_outlet_they_told(web_warc, tmp_path):
-    data = trace_web("link-on-verb", web_warc, tmp_path, "The survey was halted after Seabed Surveys' sonar equipment failed")
+    data = trace_web("link-on-verb", web_warc, tmp_path, claim="The survey was halted after Seabed Surveys' sonar equipment failed")
     assert chain(data) == [
         ("Nordvik Now", "outlet", 200, "Harbour Times", "told", HARBOUR_TIMES),
         ("Harbour Times", "outlet", 200, "people familiar with the matter", "told", None),
@@ -179,7 +174,7 @@ def test_attribution_in_the_next_sentence_of_the_paragraph(web_warc, tmp_path):
     # "One in five patients left ... without being seen. That is the highest share since records
     # began, the board's report says." The claim sentence names nobody; the next one does.
     data = trace_web("distractors", web_warc, tmp_path,
-                     "One in five patients left the emergency department without being seen by a doctor")
+                     claim="One in five patients left the emergency department without being seen by a doctor")
     first, report = data["hops"]
     assert first["evidence"] == "One in five patients left the emergency department without being seen by a doctor."
     assert (first["cites"]["source"], first["cites"]["kind"], first["cites"]["cue"], first["cites"]["link"]) == \

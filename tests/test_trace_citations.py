@@ -4,23 +4,11 @@ sources beside a credited report, a source linked twice, tag and topic pages, up
 
 from __future__ import annotations
 
-import json
 
 import pytest
-from click.testing import CliRunner
 
-from tracer.cli import cli
-from tracer.fixtures import load_web
+from trace_webs import trace_web
 from tracer.web.urls import is_name_anchor, navigation_reason
-
-
-def trace_json(name: str, web_warc, tmp_path, start: str | None = None, claim: str | None = None) -> dict:
-    web = load_web(name)
-    result = CliRunner().invoke(cli, ["trace", start or web.start_url, "--claim", claim or web.claim,
-                                      "--archive", str(web_warc(name)), "--offline", "--format", "json",
-                                      "--db", str(tmp_path / f"{name}.db")])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def urls(data: dict) -> list:
@@ -36,7 +24,7 @@ RELEASE = "https://www.bluefinferries.example/media/2022/route-review-outcome"
 
 
 def test_a_syndicated_copy_leads_to_the_original_by_its_credit_line(web_warc, tmp_path):
-    data = trace_json("syndicated-copy", web_warc, tmp_path)
+    data = trace_web("syndicated-copy", web_warc, tmp_path)
     assert urls(data) == [COPY, WIRE, RELEASE]
     cites = data["hops"][0]["cites"]
     assert (cites["source"], cites["cue"], cites["resolved_by"]) == ("Lantern Wire", "originally appeared on", "credit-line")
@@ -48,7 +36,7 @@ def test_a_syndicated_copy_leads_to_the_original_by_its_credit_line(web_warc, tm
 
 
 def test_a_copy_with_only_a_canonical_link_to_another_site_leads_there(web_warc, tmp_path):
-    data = trace_json("syndicated-copy", web_warc, tmp_path, start=COPY2)
+    data = trace_web("syndicated-copy", web_warc, tmp_path, start=COPY2)
     assert urls(data) == [COPY2, WIRE, RELEASE]
     assert data["hops"][0]["cites"]["resolved_by"] == "canonical"
     assert "loop" not in data["flags"]
@@ -61,7 +49,7 @@ EARLIER = "https://www.tarnbyherald.example/news/2022/05/12/tram-consultants-pai
 
 
 def test_the_outlets_own_earlier_story_is_a_hop_and_the_foi_documents_end_the_chain(web_warc, tmp_path):
-    data = trace_json("self-citation", web_warc, tmp_path)
+    data = trace_web("self-citation", web_warc, tmp_path)
     assert urls(data) == [FOLLOW, EARLIER, None]
     assert data["hops"][0]["cites"]["link"] == EARLIER  # not the tag page on the council's name
     last = data["hops"][-1]
@@ -77,13 +65,13 @@ STATS = "https://www.hsu.gov.example/releases/housing-list-march-2023"
 
 
 def test_where_the_figures_came_from_in_the_next_paragraph_is_the_citation(web_warc, tmp_path):
-    data = trace_json("figures-next-paragraph", web_warc, tmp_path)
+    data = trace_web("figures-next-paragraph", web_warc, tmp_path)
     assert urls(data) == [NEWS, STATS]  # not the previous release the origin links
     assert data["hops"][0]["cites"]["source"] == "New figures from the Housing Statistics Unit"
 
 
 def test_date_order_stays_and_says_the_citation_came_with_an_update(web_warc, tmp_path):
-    data = trace_json("figures-next-paragraph", web_warc, tmp_path)
+    data = trace_web("figures-next-paragraph", web_warc, tmp_path)
     assert "date-order" in data["flags"]
     note = data["hops"][1]["date_order"]
     assert "updated 2023-04-04" in note and "came with the update" in note
@@ -92,7 +80,7 @@ def test_date_order_stays_and_says_the_citation_came_with_an_update(web_warc, tm
 
 def test_a_next_paragraph_statement_about_something_else_is_not_the_citation(web_warc, tmp_path):
     # "Statistics Meridia said ..." in the next paragraph names an office speaking of another figure
-    data = trace_json("two-source-branch", web_warc, tmp_path, claim="Nordvik's schools expect 400 fewer pupils by 2025")
+    data = trace_web("two-source-branch", web_warc, tmp_path, claim="Nordvik's schools expect 400 fewer pupils by 2025")
     assert len(data["hops"]) == 1 and data["origin"]["reason"] == "no-further-attribution"
 
 
@@ -105,7 +93,7 @@ PAPER = "https://journals.voltpress.example/bsr/article/10.5555/bsr.2024.0042"
 
 
 def test_a_footnote_marker_leads_to_its_sources_list_item_and_on_to_the_paper(web_warc, tmp_path):
-    data = trace_json("footnote-sources", web_warc, tmp_path)
+    data = trace_web("footnote-sources", web_warc, tmp_path)
     assert urls(data) == [BLOG, LEDGER, PRESS, PAPER]
     note = data["hops"][0]["cites"]
     assert (note["cue"], note["source"], note["resolved_by"]) == ("[2]", "Northgate Times", "footnote")
@@ -123,7 +111,7 @@ LETTER = "https://halftime.letters.example/p/ashby-town-sale-talks"
 
 
 def test_a_report_credited_beside_anonymous_sources_is_followed_and_ends_at_their_outlet(web_warc, tmp_path):
-    data = trace_json("first-reported", web_warc, tmp_path)
+    data = trace_web("first-reported", web_warc, tmp_path)
     assert urls(data) == [SPORT, LETTER]
     cites = data["hops"][0]["cites"]
     assert (cites["source"], cites["cue"], cites["link"]) == ("Halftime", "first reported by", LETTER)
@@ -139,7 +127,7 @@ NOTICE = "https://www.tarnbywater.example/news/2022-charges"
 
 
 def test_of_two_links_to_one_source_the_one_that_carries_the_claim_wins(web_warc, tmp_path):
-    data = trace_json("linked-twice", web_warc, tmp_path)
+    data = trace_web("linked-twice", web_warc, tmp_path)
     assert urls(data) == [START, NOTICE]
     assert data["hops"][0]["cites"]["link"] == NOTICE  # the cited hop records the link that carried it
     assert data["hops"][1]["tried_links"] == [NOTICE_OLD]
@@ -215,7 +203,7 @@ COAST = "https://www.coastguard.gov.example/news/2023/03/02/ferry-rescue-update"
 
 
 def test_in_a_live_page_the_items_own_attribution_counts(web_warc, tmp_path):
-    data = trace_json("live-blog", web_warc, tmp_path)
+    data = trace_web("live-blog", web_warc, tmp_path)
     assert urls(data) == [LIVE, COAST]  # not the grid operator of the item above
     assert data["hops"][0]["cites"]["cue"] == "said"
     # the live page opened before the coastguard's update; the item came with a later update

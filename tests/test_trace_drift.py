@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
 
+from trace_webs import trace_web
 from tracer import store
-from tracer.cli import cli
 from tracer.claims.drift import compare
-from tracer.fixtures import load_web
-
-
-def trace_web(name: str, web_warc, tmp_path, *more: str) -> dict:
-    web = load_web(name)
-    result = CliRunner().invoke(cli, ["trace", web.start_url, "--claim", web.claim, "--archive", str(web_warc(name)),
-                                      "--offline", "--format", "json", "--db", str(tmp_path / f"{name}.db"), *more])
-    assert result.exit_code == 0, result.output + result.stderr
-    return json.loads(result.stdout)
 
 
 VIRAL = "https://viralnow.example/stories/poisoned-tap-water-nordvik-50-in-hospital"

@@ -3,23 +3,12 @@ a loop over three sites (closing hop named), and the stored rows of each."""
 
 from __future__ import annotations
 
-import json
 
-from click.testing import CliRunner
 
+from trace_webs import trace_web
 from tracer import store, trace
-from tracer.cli import cli
 from tracer.fixtures import load_web
 from tracer.trace import url_key
-
-
-def trace_web(name: str, web_warc, tmp_path, claim: str | None = None) -> dict:
-    web = load_web(name)
-    result = CliRunner().invoke(cli, ["trace", web.start_url, "--claim", claim or web.claim, "--archive",
-                                      str(web_warc(name)), "--offline", "--format", "json",
-                                      "--db", str(tmp_path / f"{name}.db")])
-    assert result.exit_code == 0, result.output + result.stderr
-    return json.loads(result.stdout)
 
 
 BLOG = "https://harbourwatch.example/2021/06/19/a-year-of-ferry-troubles/"
@@ -50,7 +39,7 @@ def test_redirect_then_404_ends_on_the_named_source_with_the_dead_url(web_warc, 
 
 
 def test_a_page_that_no_longer_carries_the_claim(web_warc, tmp_path):
-    data = trace_web("redirect-404", web_warc, tmp_path, "Nordlink's chief executive Erik Vang resigned")
+    data = trace_web("redirect-404", web_warc, tmp_path, claim="Nordlink's chief executive Erik Vang resigned")
     first, second = data["hops"]
     assert (first["cites"]["source"], first["cites"]["cue"], first["cites"]["link"]) == \
         ("Bayside Gazette", "according to", GAZETTE)

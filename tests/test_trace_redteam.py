@@ -7,18 +7,10 @@ import json
 
 from click.testing import CliRunner
 
+from trace_webs import trace_web
 from tracer.attribution.attribute import extract_attributions
 from tracer.cli import cli
 from tracer.fixtures import load_web
-
-
-def trace_json(name: str, web_warc, tmp_path, claim: str | None = None, start: str | None = None) -> dict:
-    web = load_web(name)
-    result = CliRunner().invoke(cli, ["trace", start or web.start_url, "--claim", claim or web.claim,
-                                      "--archive", str(web_warc(name)), "--offline", "--format", "json",
-                                      "--db", str(tmp_path / f"{name}.db")])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # ---------------------------------------------------------------- where the figures come from
@@ -29,7 +21,7 @@ COUNT = "https://www.sallowwildlife.example/wetland-bird-count/winter-2023-24"
 
 
 def test_a_sentence_naming_where_the_figures_come_from_is_the_citation(web_warc, tmp_path):
-    data = trace_json("provenance-sentence", web_warc, tmp_path)
+    data = trace_web("provenance-sentence", web_warc, tmp_path)
     assert [h["url"] for h in data["hops"]] == [BLOG, TRUST, COUNT]
     blog, trust, count = data["hops"]
     # "That is the main conclusion of <a>a count by the Sallow Wildlife Trust</a>" after the claim
@@ -41,7 +33,7 @@ def test_a_sentence_naming_where_the_figures_come_from_is_the_citation(web_warc,
 
 
 def test_an_unlinked_provenance_ends_the_chain_as_a_named_source(web_warc, tmp_path):
-    data = trace_json("provenance-sentence", web_warc, tmp_path,
+    data = trace_web("provenance-sentence", web_warc, tmp_path,
                       claim="A record sixty-one volunteers counted the Sallow's birds this winter", start=TRUST)
     assert [h["url"] for h in data["hops"]] == [TRUST, None]
     assert data["hops"][-1]["source"] == "the trust's own volunteer register"
@@ -81,7 +73,7 @@ COUNCIL = "https://www.kelby.gov.example/news/leisure-centre-refit"
 
 
 def test_an_organisation_naming_itself_on_its_own_page_is_the_origin(web_warc, tmp_path):
-    data = trace_json("own-statement", web_warc, tmp_path)
+    data = trace_web("own-statement", web_warc, tmp_path)
     assert [h["url"] for h in data["hops"]] == [COURIER, COUNCIL]
     assert data["hops"][1]["cites"] is None and data["hops"][1]["speaks_as"] == "Kelby District Council"
     assert data["origin"]["url"] == COUNCIL and data["origin"]["reason"] == "no-further-attribution"
@@ -114,7 +106,7 @@ PAPER = "https://journals.fernleypress.example/cah/10.5555/cah.2024.0099"
 
 
 def test_a_study_named_again_and_linked_then_its_paper(web_warc, tmp_path):
-    data = trace_json("study-named-again", web_warc, tmp_path)
+    data = trace_web("study-named-again", web_warc, tmp_path)
     assert [h["url"] for h in data["hops"]] == [PET_BLOG, GAZETTE, HOLM, PAPER]
     blog, gazette, holm, paper = data["hops"]
     assert (blog["cites"]["source"], blog["cites"]["cue"]) == ("Westerby Gazette", "per")
@@ -138,7 +130,7 @@ AUTHORITY = "https://www.dunholt-transport.example/news/lowfield-extension-decis
 
 
 def test_a_post_credits_its_story_on_a_line_of_its_own(web_warc, tmp_path):
-    data = trace_json("post-credit", web_warc, tmp_path)
+    data = trace_web("post-credit", web_warc, tmp_path)
     assert [h["url"] for h in data["hops"]] == [BOARD, NEWS, AUTHORITY]
     board, news, authority = data["hops"]
     assert (board["cites"]["source"], board["cites"]["cue"], board["cites"]["resolved_by"]) == \
@@ -174,7 +166,7 @@ ECHO = "https://www.bayecho.example/sport/vik-poised-for-harbour-job-7781"
 
 
 def test_a_source_with_no_name_and_no_link_gives_way_to_the_named_linked_one(web_warc, tmp_path):
-    data = trace_json("live-summary", web_warc, tmp_path)
+    data = trace_web("live-summary", web_warc, tmp_path)
     assert [h["url"] for h in data["hops"]] == [LIVE, ECHO]
     assert data["hops"][0]["cites"]["source"] == "Bay Echo"
     assert all(c["source"] != "weekend reports" for c in data["hops"][0].get("also_cites", []))
@@ -206,7 +198,7 @@ def test_a_chain_found_by_lookup_ranks_below_one_the_pages_link():
 
 
 def test_a_measure_is_no_source():
-    from tracer.models import ClaimMatch, Document
+    from tracer.models import ClaimMatch
     from tracer.page import read_page
     from tracer.resolve import attributions_for_claim
 

@@ -245,6 +245,15 @@ class VerbRules(RuleContext):
             index,
         )
 
+    def _subject_says_what_follows(self, index, toks, subj, cue_start, i, used) -> Found | None:
+        """The subject is the source, the verb the cue, what follows it to the clause's end the content."""
+        end = self._content_end(index, toks, i + 1)
+        if end <= toks[i + 1].start:
+            return None
+        used.update(range(subj[0], i + 1))
+        return Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[i].end)],
+                     [(toks[i + 1].start, end)], index)
+
     def _organisation_records(self, index, toks, i, used) -> Found | None:
         """"The Ministry of Health has recorded 35 confirmed cases": an organisation's count
         is its report. Only organisations, outlets and documents, and only for a figure."""
@@ -265,11 +274,7 @@ class VerbRules(RuleContext):
                 k += 1
         if k >= n or not (toks[k].text[:1].isdigit() or toks[k].low in NUMBER_WORDS or toks[k].low in ("record", "total", "rise", "drop", "fall", "increase", "decline", "further")):
             return None
-        end = self._content_end(index, toks, i + 1)
-        if end <= toks[i + 1].start:
-            return None
-        used.update(range(subj[0], i + 1))
-        return Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[i].end)], [(toks[i + 1].start, end)], index)
+        return self._subject_says_what_follows(index, toks, subj, cue_start, i, used)
 
     def _document_participle(self, index, toks, i, used) -> Found | None:
         """"signed a brief sent to the court on Thursday asking it to reconsider": the document
@@ -318,11 +323,7 @@ class VerbRules(RuleContext):
             return None
         if canonical_source(" ".join(t.text for t in toks[subj[0] : subj[1]]))[1] != "document":
             return None
-        end = self._content_end(index, toks, i + 1)
-        if end <= toks[i + 1].start:
-            return None
-        used.update(range(subj[0], i + 1))
-        return Found([(toks[subj[0]].start, toks[subj[1] - 1].end)], [(toks[cue_start].start, toks[i].end)], [(toks[i + 1].start, end)], index)
+        return self._subject_says_what_follows(index, toks, subj, cue_start, i, used)
 
     def _passive_by(self, index, toks, cue_start, i, used) -> Found | None:
         """"The figures were first reported by the Coastal Courier": the agent after "by" is
