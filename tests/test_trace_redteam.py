@@ -261,3 +261,16 @@ def test_figures_a_release_attributes_to_no_one_come_from_its_notes_to_editors()
     found = citations_for_claim(doc, attributions, matches, notes=page_notes(html, RELEASE))
     assert found and found[0].citation.link == DATA
     assert found[0].citation.source == "Cycle Lane Length Statistics 2024"
+
+
+# ---------------------------------------------------------------- an aggregator's "Read more at X"
+
+def test_an_aggregator_item_leads_to_the_story_its_read_more_line_names(web_warc, tmp_path):
+    data = trace_web("aggregator-read-more", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [
+        "https://www.briefly.example/stories/55120-lowfield-trains-cut",
+        "https://www.lowfieldgazette.example/news/sunday-coast-trains-halved",
+        "https://www.coastlinkrail.example/news/autumn-timetable"]
+    item = data["hops"][0]
+    assert (item["cites"]["source"], item["cites"]["cue"]) == ("Lowfield Gazette", "Continue reading on")
+    assert "unlinked-source" not in data["flags"]

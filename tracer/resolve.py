@@ -882,7 +882,10 @@ _DOI = re.compile(r"(?:^|/|doi:)(10\.\d{4,9}/[^\s?#]+)", re.I)
 _CREDIT = re.compile(
     r"\b(?:(?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:on|in|at|by)"
     r"|(?:re)?published\s+(?:here\s+)?(?:with|by)\s+(?:kind\s+)?permission\s+(?:of|from)"
-    r"|republished\s+from|syndicated\s+from|reproduced\s+from)\b",
+    r"|republished\s+from|syndicated\s+from|reproduced\s+from"
+    # an aggregator's item: its summary, then where the story is ("Read more at X", "Full story on X")
+    r"|(?:read\s+(?:more|the\s+(?:full|whole|original)(?:\s+(?:story|article|report))?)|continue\s+reading)\s+(?:at|on)"
+    r"|(?:full|original)\s+(?:story|article)\s+(?:at|on))\b",
     re.I,
 )
 _NOTE_MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}|[*†‡§¶])\s*[\])]?\s*$")
