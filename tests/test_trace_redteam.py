@@ -274,3 +274,22 @@ def test_an_aggregator_item_leads_to_the_story_its_read_more_line_names(web_warc
     item = data["hops"][0]
     assert (item["cites"]["source"], item["cites"]["cue"]) == ("Lowfield Gazette", "Continue reading on")
     assert "unlinked-source" not in data["flags"]
+
+
+# ---------------------------------------------------------------- a document named before a colon
+
+def test_a_document_named_before_a_colon_is_the_source_of_what_follows(web_warc, tmp_path):
+    data = trace_web("document-colon", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [
+        "https://www.kerbside.example/posts/our-crumbling-bridges",
+        "https://www.hollin-institute.example/research/2024/10/marlow-bridge-condition-audit"]
+    assert "Hollin Institute" in data["hops"][0]["cites"]["source"]
+    assert data["flags"] == []
+
+
+def test_a_colon_with_no_document_before_it_is_no_attribution():
+    text = ("The fix is simple: the county should spend its road budget on the bridges it already has. "
+            "A new report from the Hollin Institute makes grim reading: one bridge in four needs urgent repair work.")
+    found = [(a.source_name or "", " ".join(text[x:y] for x, y in a.content)) for a in extract_attributions(text)]
+    assert not any("simple" in s or "fix" in s for s, _ in found)
+    assert any("Hollin Institute" in s and "one bridge in four" in c for s, c in found)

@@ -274,7 +274,7 @@ class _Context(AccordingRules, VerbRules, QuoteRules, UnnamedRules, ProvenanceRu
         out: list[Found] = []
         self._current = out
         used: set[int] = set()  # token indices already part of a cue or source
-        for rule in (self._according_to, self._as_reported_by, self._by_reckoning, self._named_statement, self._based_on, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions, self._per_credit, self._in_medium_by, self._provenance):
+        for rule in (self._according_to, self._as_reported_by, self._by_reckoning, self._named_statement, self._based_on, self._dateline, self._phrase_cues, self._verb_cues, self._citing, self._colon_lead, self._in_document, self._asked, self._signed_quote, self._impressions, self._per_credit, self._in_medium_by, self._document_colon, self._provenance):
             for f in rule(index, toks, used, out):
                 out.append(f)
         if len(out) > 1:

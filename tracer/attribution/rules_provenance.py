@@ -44,7 +44,11 @@ _APPEAR = frozenset("appear appears appeared feature features featured".split())
 # "..., in a post by X" / "..., in a statement from X": where the words were published
 _MEDIA = frozenset("""post posts blog blogpost statement tweet video letter email message newsletter update notice
     announcement release bulletin interview podcast filing thread broadcast""".split())
-HINTS = frozenset(_RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out", "per"} | _MEDIA)
+# "X's fact sheet is an eye-opener: ...", "A new report from X makes grim reading: ...": a
+# document named before a colon, its content after it
+_DOC_NOUNS = frozenset("""report study survey sheet factsheet analysis review audit research paper poll figures
+    data statistics briefing dossier index tracker""".split())
+HINTS = frozenset(_DOC_NOUNS | _RESULT_NOUNS | _COME | _APPEAR | {w for ws in _PARTICIPLES.values() for w in ws} | {"out", "per"} | _MEDIA)
 
 
 class ProvenanceRules(RuleContext):
@@ -170,6 +174,54 @@ class ProvenanceRules(RuleContext):
                 continue
             used.update(range(i, src_end))
             yield Found([(toks[src_start].start, toks[src_end - 1].end)], [(toks[i].start, toks[by].end)], content, index)
+
+    def _document_colon(self, index, toks, used, out):
+        """"..., and the Riverwatch Trust's fact sheet is an eye-opener: some 23% ..." / "A new
+        report from X makes grim reading: ...": a document whose owner is named before a colon
+        says what follows it."""
+        if out:
+            return
+        n = len(toks)
+        colon = next((i for i, t in enumerate(toks) if t.text == ":" and not t.quoted), None)
+        if colon is None or colon < 3 or sum(1 for t in toks[colon + 1 :] if t.text[:1].isalnum()) < 5:
+            return
+        if toks[colon + 1].text in ("“", '"', "‘", "'"):
+            return  # "X's report says: “...”" is a quote, read by the quote rules
+        doc = next((d for d in range(colon - 1, max(colon - 9, 0), -1) if toks[d].low in _DOC_NOUNS and not toks[d].quoted), None)
+        if doc is None or any(k in used for k in range(doc, colon + 1)):
+            return
+        owner = None
+        # "X's fact sheet": a capitalised name with a possessive just before the document noun
+        d = doc - 1 if doc - 1 >= 0 and toks[doc - 1].low in ("fact",) else doc
+        k = d - 1
+        while k >= 0 and not toks[k].text[:1].isupper() and toks[k].low in ("new", "latest", "annual", "own", "recent"):
+            k -= 1
+        if k >= 1 and toks[k].text in ("'s", "’s", "'", "’") and toks[k - 1].text[:1].isupper():
+            b = k - 1
+            while b - 1 >= 0 and (toks[b - 1].text[:1].isupper() or toks[b - 1].low in ("of", "&", "and")):
+                b -= 1
+            while b < k and not toks[b].text[:1].isupper():
+                b += 1
+            owner = (b, doc + 1)
+        else:
+            # "a report from X", "the survey by X": the owner after the document noun
+            j = doc + 1
+            if j < colon and toks[j].low in ("from", "by", "of") and j + 1 < colon:
+                e = j + 1
+                if toks[e].low == "the":
+                    e += 1
+                if e < colon and toks[e].text[:1].isupper():
+                    while e < colon and (toks[e].text[:1].isupper() or toks[e].low in ("of", "&", "and")):
+                        e += 1
+                    owner = (d if d < doc else doc, e)
+        if owner is None:
+            return
+        a, b = owner
+        end = self._content_end(index, toks, colon + 1)
+        if end <= toks[colon + 1].start:
+            return
+        used.update(range(a, colon + 1))
+        yield Found([(toks[a].start, toks[b - 1].end)], [(toks[colon].start, toks[colon].end)], [(toks[colon + 1].start, end)], index)
 
     def _provenance(self, index, toks, used, out):
         if out or not any(t.low in HINTS or t.low == "according" for t in toks):
