@@ -293,3 +293,14 @@ def test_a_colon_with_no_document_before_it_is_no_attribution():
     found = [(a.source_name or "", " ".join(text[x:y] for x, y in a.content)) for a in extract_attributions(text)]
     assert not any("simple" in s or "fix" in s for s, _ in found)
     assert any("Hollin Institute" in s and "one bridge in four" in c for s, c in found)
+
+
+# ---------------------------------------------------------------- a correction that changes the source
+
+def test_a_correction_naming_the_replaced_source_gives_the_source_in_its_place(web_warc, tmp_path):
+    data = trace_web("correction-source", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]] == [
+        "https://www.tenbyreach.example/news/salmon-count-falls",
+        "https://www.avertanglers.example/club-news/2024/08/summer-fish-count-results"]
+    assert "Avert Water" not in data["hops"][0]["cites"]["source"]
+    assert "unlinked-source" not in data["flags"]

@@ -748,7 +748,37 @@ def citations_for_claim(doc: Document, attributions: list[Attribution], matches:
              and c.citation.source and not re.search(r"[A-Z0-9]", c.citation.source)]
     if vague and any(c.citation.link for c in out):
         out = [c for c in out if c not in vague]
+    if out and out[0].attribution is not None:
+        fixed = _corrected_source(doc, attributions, out[0])
+        if fixed is not None:
+            out[0] = _citation(doc, attributions, fixed, out[0].match, notes)
     return out
+
+
+_CORRECTION = re.compile(r"^\W{0,3}(?:correction|clarification|update|editor'?’?s\s+note|amendment)\b[^:.]{0,40}[:.]", re.I)
+_REPLACED = re.compile(r"\b(?:earlier|previous|original)\s+version\b|\b(?:wrongly|incorrectly|mistakenly|erroneously)\b|\bpreviously\s+(?:said|stated|attributed)", re.I)
+
+
+def _corrected_source(doc: Document, attributions: list[Attribution], chosen: Candidate) -> Attribution | None:
+    """"Correction: An earlier version of this article said the figure came from the port
+    authority. It came from a survey by <a>X</a>.": a correction note that names the source
+    the story cites as the one it replaced gives, in its place, the linked source it names."""
+    old = chosen.citation.source or ""
+    old_words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", old)} - {"the", "and"}
+    if not old_words:
+        return None
+    text = doc.text or ""
+    for a, b in doc.paragraphs or []:
+        para = text[a:b]
+        if not _CORRECTION.match(para) or not _REPLACED.search(para):
+            continue
+        if not old_words <= {w.lower() for w in re.findall(r"[A-Za-z]{3,}", para)}:
+            continue  # the correction is about something else
+        for att in attributions:
+            if a <= att.start < b and att.link and att is not chosen.attribution and att.kind != "anonymous" \
+                    and not same_source(att.source_name, old) and not set(re.findall(r"[a-z]{3,}", (att.source_name or "").lower())) <= old_words:
+                return att
+    return None
 
 
 def _covered_by(a: Attribution, b: Attribution) -> bool:
