@@ -304,3 +304,19 @@ def test_a_correction_naming_the_replaced_source_gives_the_source_in_its_place(w
         "https://www.avertanglers.example/club-news/2024/08/summer-fish-count-results"]
     assert "Avert Water" not in data["hops"][0]["cites"]["source"]
     assert "unlinked-source" not in data["flags"]
+
+
+# ---------------------------------------------------------------- "As reported in X"
+
+def test_as_reported_in_a_publication_is_a_citation_and_closes_a_loop(web_warc, tmp_path):
+    data = trace_web("reported-in-loop", web_warc, tmp_path)
+    assert [h["url"] for h in data["hops"]][:2] == [
+        "https://www.moorsideramblers.example/news/footpath-closures",
+        "https://www.moorsideecho.example/news/2024/07/footpaths-closed-across-moorside"]
+    assert data["hops"][0]["cites"]["cue"] == "As reported in"
+    assert "loop" in data["flags"]
+
+
+def test_as_reported_in_a_month_is_no_source():
+    text = "As reported in June, the county has struggled to repair storm damage."
+    assert not any((a.source_name or "") == "June" for a in extract_attributions(text))

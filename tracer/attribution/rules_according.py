@@ -63,7 +63,8 @@ class AccordingRules(RuleContext):
             j = i + 1
             while j < len(toks) and toks[j].low in ("first", "previously", "originally", "earlier", "initially"):
                 j += 1
-            if j + 1 >= len(toks) or toks[j].low not in ("reported", "stated", "noted", "cited", "revealed", "quoted") or toks[j + 1].low != "by":
+            if j + 1 >= len(toks) or toks[j].low not in ("reported", "stated", "noted", "cited", "revealed", "quoted") or toks[j + 1].low != "by" \
+                    and not self._reported_in(toks, j):
                 f = self._as_x_reported(index, toks, i, used)
                 if f is not None:
                     yield f
@@ -77,6 +78,17 @@ class AccordingRules(RuleContext):
                 continue
             used.update(range(i, src_end))
             yield Found([(toks[src_start].start, toks[src_end - 1].end)], [(toks[i].start, toks[j + 1].end)], content, index)
+
+    @staticmethod
+    def _reported_in(toks, j) -> bool:
+        """"As reported in the Coastline Herald, ..." / "as revealed on Harbour FM": where it was
+        published, named (capitalised) right after "in"/"on"."""
+        if toks[j].low not in ("reported", "revealed") or j + 2 >= len(toks) or toks[j + 1].low not in ("in", "on"):
+            return False
+        k = j + 2
+        if toks[k].low == "the" and k + 1 < len(toks):
+            k += 1
+        return toks[k].text[:1].isupper() and toks[k].low not in _DAY_NAMES  # not "as reported in March"
 
     _AS_CUES = frozenset("reported reports revealed reveals wrote writes noted notes said says disclosed found reported put".split())
 
